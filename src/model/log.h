@@ -1,0 +1,198 @@
+/* The logs of RData.md: MultiLog (per shared object, ticket and shared-
+ * memory events), SingleLog (atomic events), NPT.pt_updates, and the
+ * oracles that extend them.
+ *
+ * A log is an immutable cons list, newest event first, exactly as the
+ * Coq `e :: l`. Cells are shared between versions and between CPUs. Each
+ * MultiLog cell remembers its length and the H_CalLock value of the list
+ * that starts at it, so that the lock check of a step costs O(1) instead
+ * of a replay of the whole log (H_CalLock folds from the tail, so the
+ * value for e :: l is a function of e and the value for l).
+ */
+#ifndef HM_LOG_H
+#define HM_LOG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "obj.h"
+#include "values.h"
+
+typedef struct hm_mlog hm_mlog;
+typedef struct hm_slog hm_slog;
+typedef struct hm_ulist hm_ulist;
+typedef struct hm_oracle hm_oracle;
+
+/* TicketOracleEvent and SharedMemEvent, flattened. */
+typedef enum hm_mev {
+	/* TTICKET */
+	HM_MEV_INC_TICKET, /* INC_TICKET (n: nat) */
+	HM_MEV_INC_NOW,
+	HM_MEV_GET_NOW,
+	HM_MEV_CAS_TICKET,
+	HM_MEV_HOLD_LOCK,
+	HM_MEV_WAIT_LOCK, /* WAIT_LOCK (n: nat) */
+	HM_MEV_REL_LOCK,
+	/* TSHARED */
+	HM_MEV_OPULL,      /* OPULL (id: Z) */
+	HM_MEV_OCORE_DATA, /* OCORE_DATA (core_data: CoreData) */
+	HM_MEV_OS2_PAGE,   /* OS2_PAGE (s2page: ZMap.t S2Page) */
+	HM_MEV_ONPT,       /* ONPT (npt: NPT) */
+	HM_MEV_OVMINFO,    /* OVMINFO (info: VMInfo) */
+	HM_MEV_OSPT,       /* OSPT (smmu: SPT) */
+	HM_MEV_OSMMU,      /* OSMMU (smmu_vmid: ZMap.t Z) */
+	HM_MEV_OFLATMEM,   /* OFLATMEM (flatmem: ZMap.t Z) */
+	HM_MEV_COUNT
+} hm_mev;
+
+static inline bool hm_mev_is_ticket(hm_mev e) { return e <= HM_MEV_REL_LOCK; }
+
+/* The value of H_CalLock (LocksSpec.md) on a list:
+ * option (nat * (LEMPTY | LHOLD) * option Z). */
+typedef struct hm_calock {
+	bool some;  /* Some _ */
+	bool hold;  /* LHOLD (else LEMPTY) */
+	bool has_i; /* Some i (else None) */
+	hm_z n;     /* the nat: remaining shared events the holder may log */
+	hm_z i;     /* the holder's CPU */
+} hm_calock;
+
+/* TEVENT cpuid e :: next */
+struct hm_mlog {
+	hm_obj o;
+	hm_mlog *next;
+	size_t len;
+	hm_calock calock; /* H_CalLock of this list */
+	hm_z cpu;
+	hm_mev ev;
+	hm_z n;                 /* INC_TICKET, WAIT_LOCK: the nat; OPULL: the id */
+	hm_core_data core_data; /* OCORE_DATA */
+	const void *snap;       /* OS2_PAGE, OSMMU, OFLATMEM: a map;
+	                           ONPT, OVMINFO, OSPT: a record */
+};
+
+/* TEVENT cpu e :: next (autoreleased). `snap` is retained. */
+hm_mlog *hm_mlog_cons(hm_z cpu, hm_mev ev, hm_z n, const void *snap, const hm_mlog *next);
+hm_mlog *hm_mlog_cons_core(hm_z cpu, hm_core_data cd, const hm_mlog *next);
+
+static inline size_t hm_mlog_len(const hm_mlog *l) { return l ? l->len : 0; }
+
+/* H_CalLock l (LocksSpec.md), O(1) thanks to the memo. */
+hm_calock hm_h_calock(const hm_mlog *l);
+
+/* a ++ b (autoreleased; copies the cells of a). */
+hm_mlog *hm_mlog_append(const hm_mlog *a, const hm_mlog *b);
+
+/* The first k cells of l as a list of their own (autoreleased). */
+hm_mlog *hm_mlog_prefix(const hm_mlog *l, size_t k);
+
+const char *hm_mev_name(hm_mev e);
+bool hm_mev_from_name(const char *name, hm_mev *out);
+bool hm_mlog_cells_equal(const hm_mlog *a, const hm_mlog *b); /* heads only */
+
+/* AtomicEvent (the single log). */
+typedef enum hm_aev {
+	HM_AEV_OPT_GET,
+	HM_AEV_OMAP_HOST,
+	HM_AEV_OCLEAR_VM,
+	HM_AEV_OASSIGN_VM,
+	HM_AEV_OMAP_VM,
+	HM_AEV_OMAP_IO,
+	HM_AEV_OGRANT,
+	HM_AEV_OREVOKE,
+	HM_AEV_OVM_GET,
+	HM_AEV_OVM_ACTIVE,
+	HM_AEV_OVM_INACTIVE,
+	HM_AEV_OVM_POWEROFF,
+	HM_AEV_OREG_VCPU,
+	HM_AEV_OGEN_VMID,
+	HM_AEV_OREG_KVM,
+	HM_AEV_OBOOT_INFO,
+	HM_AEV_OREMAP_IMAGE,
+	HM_AEV_OVERIFY,
+	HM_AEV_OSMMU_GET,
+	HM_AEV_OASSIGN_SMMU,
+	HM_AEV_OSMMU_FREE,
+	HM_AEV_OSMMU_ALLOC,
+	HM_AEV_OSMMU_MAP,
+	HM_AEV_OSMMU_CLEAR,
+	HM_AEV_OLOAD_ENC_VCPU,
+	HM_AEV_OSAVE_ENC_BUF,
+	HM_AEV_OLOAD_ENC_BUF,
+	HM_AEV_COUNT
+} hm_aev;
+
+#define HM_AEV_MAX_ARGS 4
+
+/* The shape of each AtomicEvent constructor: its Z arguments in Coq
+ * order (the DataOracle and register arguments are held apart). */
+typedef struct hm_aev_info {
+	const char *name;
+	unsigned nargs;
+	const char *args[HM_AEV_MAX_ARGS];
+	bool has_dorc;  /* carries a data oracle (and its logn among args) */
+	bool has_ctxt;  /* OLOAD_ENC_VCPU: cregs and cstates */
+} hm_aev_info;
+
+extern const hm_aev_info hm_aev_table[HM_AEV_COUNT];
+bool hm_aev_from_name(const char *name, hm_aev *out);
+
+/* SEVENT cpuid e :: next */
+struct hm_slog {
+	hm_obj o;
+	hm_slog *next;
+	size_t len;
+	hm_z cpu;
+	hm_aev ev;
+	hm_z a[HM_AEV_MAX_ARGS];
+	hm_oracle *dorc;       /* the data oracle the event carries */
+	const void *ctxt;      /* OLOAD_ENC_VCPU: an hm_ctxt holding cregs, cstates */
+};
+
+/* SEVENT cpu e :: next (autoreleased). */
+hm_slog *hm_slog_cons(hm_z cpu, hm_aev ev, const hm_z *args, hm_oracle *dorc,
+		      const void *ctxt, const hm_slog *next);
+hm_slog *hm_slog_append(const hm_slog *a, const hm_slog *b);
+hm_slog *hm_slog_prefix(const hm_slog *l, size_t k);
+static inline size_t hm_slog_len(const hm_slog *l) { return l ? l->len : 0; }
+
+/* NPT_UPDATE and its list. */
+typedef enum hm_upd { HM_UPDATE_PGD, HM_UPDATE_PUD, HM_UPDATE_PMD, HM_UPDATE_PTE } hm_upd;
+struct hm_ulist {
+	hm_obj o;
+	hm_ulist *next;
+	size_t len;
+	hm_upd kind;
+	hm_z addr, val;
+};
+hm_ulist *hm_ulist_cons(hm_upd kind, hm_z addr, hm_z val, const hm_ulist *next);
+const char *hm_upd_name(hm_upd u);
+bool hm_upd_from_name(const char *name, hm_upd *out);
+
+/* Oracles: the functions of RData that are not data. */
+typedef struct hm_oracle_ops {
+	/* MultiOracle: events for object `id` that CPU `cpu` has not seen,
+	 * given its log `l` (newest first), as a fresh list. */
+	hm_mlog *(*multi)(hm_oracle *o, hm_z id, hm_z cpu, const hm_mlog *l);
+	/* SingleOracle */
+	hm_slog *(*single)(hm_oracle *o, hm_z cpu, const hm_slog *l);
+	/* DataOracle: value for (vmid, logn) */
+	hm_z (*data)(hm_oracle *o, hm_z vmid, hm_z logn);
+} hm_oracle_ops;
+
+struct hm_oracle {
+	hm_obj o;
+	const hm_oracle_ops *ops;
+	void *ctx;       /* owned by whoever made the oracle (the model) */
+	char desc[48];   /* how it shows in JSON: "none", "multi-cpu", "data" */
+};
+
+hm_oracle *hm_oracle_new(const hm_oracle_ops *ops, void *ctx, const char *desc);
+
+/* Calling an oracle: an oracle with no function gives nothing (the empty
+ * list, and 0 for data). */
+hm_mlog *hm_oracle_multi(hm_oracle *o, hm_z id, hm_z cpu, const hm_mlog *l);
+hm_slog *hm_oracle_single(hm_oracle *o, hm_z cpu, const hm_slog *l);
+hm_z hm_oracle_data(hm_oracle *o, hm_z vmid, hm_z logn);
+
+#endif

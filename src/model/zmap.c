@@ -1,0 +1,444 @@
+#include "zmap.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CHUNK_BITS 5u
+#define FANOUT 32u
+/* 26 levels of 5 bits cover the 128-bit key. */
+#define TOP_LEVEL 25u
+
+typedef struct node {
+	uint32_t rc;
+	uint32_t bitmap;
+	uint64_t pad_; /* keeps slots 16-byte aligned for hm_z values */
+	_Alignas(16) unsigned char slots[];
+} node;
+
+struct hm_map {
+	hm_obj o;
+	unsigned level; /* level of the root node; leaves are level 0 */
+	size_t count;
+	node *root;     /* NULL when the map holds no entry */
+	_Alignas(16) unsigned char dflt[];
+};
+
+static inline const hm_vtype *elem_of(const hm_map *m) { return m->o.type->elem; }
+
+static inline unsigned chunk_of(hm_uz k, unsigned level)
+{
+	unsigned shift = level * CHUNK_BITS;
+	return shift >= 128 ? 0 : (unsigned)(k >> shift) & (FANOUT - 1);
+}
+
+static inline bool key_fits(hm_uz k, unsigned level)
+{
+	unsigned shift = (level + 1) * CHUNK_BITS;
+	return shift >= 128 || (k >> shift) == 0;
+}
+
+static inline unsigned popcount32(uint32_t x) { return (unsigned)__builtin_popcount(x); }
+
+static inline node **kids(const node *n) { return (node **)n->slots; }
+
+static inline size_t stride_of(unsigned level, const hm_vtype *et)
+{
+	return level == 0 ? et->size : sizeof(node *);
+}
+
+static node *node_alloc(unsigned nslots, size_t stride)
+{
+	node *n = malloc(sizeof(node) + nslots * stride);
+	if (!n) {
+		fprintf(stderr, "hypsec-model: out of memory (map node)\n");
+		abort();
+	}
+	n->rc = 1;
+	n->bitmap = 0;
+	n->pad_ = 0;
+	return n;
+}
+
+static void node_release(node *n, unsigned level, const hm_vtype *et);
+
+static void node_free(node *n, unsigned level, const hm_vtype *et)
+{
+	unsigned cnt = popcount32(n->bitmap);
+	if (level == 0) {
+		if (et->kind != HM_K_Z && et->kind != HM_K_BOOL && et->kind != HM_K_TUPLE)
+			for (unsigned i = 0; i < cnt; i++)
+				hm_val_release(et, n->slots + i * et->size);
+	} else {
+		for (unsigned i = 0; i < cnt; i++)
+			node_release(kids(n)[i], level - 1, et);
+	}
+	free(n);
+}
+
+static void node_release(node *n, unsigned level, const hm_vtype *et)
+{
+	if (n && --n->rc == 0)
+		node_free(n, level, et);
+}
+
+/* Copies slot i of `from` into slot j of `to`, taking a reference. */
+static void copy_slot(node *to, unsigned j, const node *from, unsigned i, unsigned level,
+		      const hm_vtype *et)
+{
+	if (level == 0) {
+		memcpy(to->slots + j * et->size, from->slots + i * et->size, et->size);
+		hm_val_retain(et, to->slots + j * et->size);
+	} else {
+		node *child = kids(from)[i];
+		child->rc++;
+		kids(to)[j] = child;
+	}
+}
+
+/* A new node equal to n with key k bound to val (val is not the default). */
+static node *node_insert(const node *n, unsigned level, hm_uz k, const void *val,
+			 const hm_vtype *et, bool *added)
+{
+	unsigned c = chunk_of(k, level);
+	uint32_t bit = 1u << c;
+	uint32_t bm = n ? n->bitmap : 0;
+	unsigned idx = popcount32(bm & (bit - 1));
+	unsigned cnt = popcount32(bm);
+	bool present = (bm & bit) != 0;
+	node *nn = node_alloc(cnt + !present, stride_of(level, et));
+	nn->bitmap = bm | bit;
+
+	for (unsigned i = 0, j = 0; i < cnt; i++, j++) {
+		if (j == idx)
+			j++; /* leave the slot for the new value */
+		if (present && i == idx) {
+			j--;
+			continue;
+		}
+		copy_slot(nn, j, n, i, level, et);
+	}
+	if (level == 0) {
+		memcpy(nn->slots + idx * et->size, val, et->size);
+		hm_val_retain(et, nn->slots + idx * et->size);
+		*added = !present;
+	} else {
+		node *child = present ? kids(n)[idx] : NULL;
+		kids(nn)[idx] = node_insert(child, level - 1, k, val, et, added);
+	}
+	return nn;
+}
+
+/* The node without key k; *changed says whether k was there. Returns NULL
+ * when the result is empty, n itself (not a new reference) when unchanged. */
+static node *node_remove(const node *n, unsigned level, hm_uz k, const hm_vtype *et,
+			 bool *changed)
+{
+	unsigned c = chunk_of(k, level);
+	uint32_t bit = 1u << c;
+	if (!(n->bitmap & bit)) {
+		*changed = false;
+		return (node *)n;
+	}
+	unsigned idx = popcount32(n->bitmap & (bit - 1));
+	unsigned cnt = popcount32(n->bitmap);
+	node *sub = NULL;
+	if (level > 0) {
+		sub = node_remove(kids(n)[idx], level - 1, k, et, changed);
+		if (!*changed)
+			return (node *)n;
+	}
+	*changed = true;
+	bool drop_slot = (level == 0) || sub == NULL;
+	if (drop_slot && cnt == 1)
+		return NULL;
+	node *nn = node_alloc(cnt - drop_slot, stride_of(level, et));
+	nn->bitmap = drop_slot ? (n->bitmap & ~bit) : n->bitmap;
+	for (unsigned i = 0, j = 0; i < cnt; i++) {
+		if (i == idx) {
+			if (!drop_slot)
+				kids(nn)[j++] = sub;
+			continue;
+		}
+		copy_slot(nn, j++, n, i, level, et);
+	}
+	return nn;
+}
+
+static void map_free_obj(void *obj)
+{
+	hm_map *m = obj;
+	const hm_vtype *et = elem_of(m);
+	node_release(m->root, m->level, et);
+	hm_val_release(et, m->dflt);
+	free(m);
+}
+
+static hm_map *map_alloc(const hm_vtype *map_type, const void *dflt)
+{
+	const hm_vtype *et = map_type->elem;
+	hm_map *m = hm_obj_new(map_type, sizeof(hm_map) + et->size);
+	memcpy(m->dflt, dflt, et->size);
+	hm_val_retain(et, m->dflt);
+	return m;
+}
+
+hm_map *hm_map_new(const hm_vtype *map_type, const void *dflt)
+{
+	if (map_type->kind != HM_K_MAP || map_type->free_obj != hm_map_free_obj) {
+		fprintf(stderr, "hypsec-model: %s is not a map type\n", map_type->name);
+		abort();
+	}
+	return map_alloc(map_type, dflt);
+}
+
+void hm_map_free_obj(void *obj) { map_free_obj(obj); }
+
+const hm_vtype *hm_map_type(const hm_map *m) { return m->o.type; }
+const hm_vtype *hm_map_elem_type(const hm_map *m) { return elem_of(m); }
+const void *hm_map_default(const hm_map *m) { return m->dflt; }
+size_t hm_map_count(const hm_map *m) { return m->count; }
+
+const void *hm_map_get(const hm_map *m, hm_z key)
+{
+	hm_uz k = (hm_uz)key;
+	const node *n = m->root;
+	if (!n || !key_fits(k, m->level))
+		return m->dflt;
+	size_t esz = elem_of(m)->size;
+	for (unsigned level = m->level;; level--) {
+		uint32_t bit = 1u << chunk_of(k, level);
+		if (!(n->bitmap & bit))
+			return m->dflt;
+		unsigned idx = popcount32(n->bitmap & (bit - 1));
+		if (level == 0)
+			return n->slots + idx * esz;
+		n = kids(n)[idx];
+	}
+}
+
+hm_map *hm_map_set(const hm_map *m, hm_z key, const void *val)
+{
+	const hm_vtype *et = elem_of(m);
+	if (hm_val_equal(et, hm_map_get(m, key), val))
+		return hm_autorelease(hm_retain(m));
+
+	hm_map *r = map_alloc(m->o.type, m->dflt);
+	hm_uz k = (hm_uz)key;
+	if (hm_val_equal(et, val, m->dflt)) {
+		/* The key holds something else than the default: drop it. */
+		bool changed = false;
+		node *root = node_remove(m->root, m->level, k, et, &changed);
+		r->level = m->level;
+		r->root = root;
+		r->count = m->count - 1;
+		return r;
+	}
+
+	unsigned level = m->level;
+	node *root = m->root;
+	if (root)
+		root->rc++;
+	while (!key_fits(k, level)) {
+		if (root) {
+			node *wrap = node_alloc(1, sizeof(node *));
+			wrap->bitmap = 1;
+			kids(wrap)[0] = root;
+			root = wrap;
+		}
+		level++;
+	}
+	bool added = false;
+	r->root = node_insert(root, level, k, val, et, &added);
+	node_release(root, level, et);
+	r->level = level;
+	r->count = m->count + added;
+	return r;
+}
+
+static bool foreach_node(const node *n, unsigned level, hm_uz base, const hm_vtype *et,
+			 hm_map_visit_fn fn, void *ctx)
+{
+	unsigned idx = 0;
+	for (unsigned c = 0; c < FANOUT; c++) {
+		if (!(n->bitmap & (1u << c)))
+			continue;
+		hm_uz key = base | ((hm_uz)c << (level * CHUNK_BITS));
+		if (level == 0) {
+			if (!fn((hm_z)key, n->slots + idx * et->size, ctx))
+				return false;
+		} else if (!foreach_node(kids(n)[idx], level - 1, key, et, fn, ctx)) {
+			return false;
+		}
+		idx++;
+	}
+	return true;
+}
+
+bool hm_map_foreach(const hm_map *m, hm_map_visit_fn fn, void *ctx)
+{
+	if (!m->root)
+		return true;
+	return foreach_node(m->root, m->level, 0, elem_of(m), fn, ctx);
+}
+
+static bool copy_entry(hm_z key, const void *val, void *ctx)
+{
+	hm_map **acc = ctx;
+	*acc = hm_map_set(*acc, key, val);
+	return true;
+}
+
+hm_map *hm_map_with_default(const hm_map *m, const void *dflt)
+{
+	/* Rebuild entry by entry: entries equal to the new default vanish. */
+	hm_map *acc = map_alloc(m->o.type, dflt);
+	hm_map_foreach(m, copy_entry, &acc);
+	return acc;
+}
+
+/* ---- equality and diff: parallel walks that skip shared subtrees ---- */
+
+static bool nodes_equal(const node *a, const node *b, unsigned level, const hm_vtype *et)
+{
+	if (a == b)
+		return true;
+	if (!a || !b || a->bitmap != b->bitmap)
+		return false;
+	unsigned cnt = popcount32(a->bitmap);
+	for (unsigned i = 0; i < cnt; i++) {
+		if (level == 0) {
+			if (!hm_val_equal(et, a->slots + i * et->size, b->slots + i * et->size))
+				return false;
+		} else if (!nodes_equal(kids(a)[i], kids(b)[i], level - 1, et)) {
+			return false;
+		}
+	}
+	return true;
+}
+
+/* Brings a root at level la down to level lb: non-null only if all its
+ * entries sit under child 0 at each step. Returns false when it holds a
+ * key that cannot fit at level lb. */
+static bool lower_root(const node **n, unsigned *level, unsigned target)
+{
+	while (*level > target) {
+		if (*n) {
+			if ((*n)->bitmap & ~1u)
+				return false;
+			*n = ((*n)->bitmap & 1u) ? kids(*n)[0] : NULL;
+		}
+		(*level)--;
+	}
+	return true;
+}
+
+bool hm_map_equal(const hm_map *a, const hm_map *b)
+{
+	if (a == b)
+		return true;
+	if (!a || !b)
+		return false;
+	const hm_vtype *et = elem_of(a);
+	if (elem_of(b) != et || !hm_val_equal(et, a->dflt, b->dflt) || a->count != b->count)
+		return false;
+	const node *na = a->root, *nb = b->root;
+	unsigned la = a->level, lb = b->level;
+	if (!lower_root(&na, &la, lb) || !lower_root(&nb, &lb, la))
+		return false;
+	return nodes_equal(na, nb, la, et);
+}
+
+typedef struct diff_ctx {
+	const hm_vtype *et;
+	const void *dflt_a, *dflt_b;
+	hm_map_diff_fn fn;
+	void *ctx;
+} diff_ctx;
+
+static bool diff_one_side(hm_z key, const void *val, void *p)
+{
+	diff_ctx *d = p;
+	if (!hm_val_equal(d->et, val, d->dflt_b))
+		d->fn(key, val, d->dflt_b, d->ctx);
+	return true;
+}
+
+static bool diff_other_side(hm_z key, const void *val, void *p)
+{
+	diff_ctx *d = p;
+	if (!hm_val_equal(d->et, d->dflt_a, val))
+		d->fn(key, d->dflt_a, val, d->ctx);
+	return true;
+}
+
+static void diff_nodes(const node *a, const node *b, unsigned level, hm_uz base, diff_ctx *d)
+{
+	if (a == b)
+		return;
+	const hm_vtype *et = d->et;
+	uint32_t ba = a ? a->bitmap : 0, bb = b ? b->bitmap : 0;
+	unsigned ia = 0, ib = 0;
+	for (unsigned c = 0; c < FANOUT; c++) {
+		uint32_t bit = 1u << c;
+		bool ina = ba & bit, inb = bb & bit;
+		if (!ina && !inb)
+			continue;
+		hm_uz key = base | ((hm_uz)c << (level * CHUNK_BITS));
+		if (level == 0) {
+			const void *va = ina ? a->slots + ia * et->size : d->dflt_a;
+			const void *vb = inb ? b->slots + ib * et->size : d->dflt_b;
+			if (!hm_val_equal(et, va, vb))
+				d->fn((hm_z)key, va, vb, d->ctx);
+		} else if (ina && inb) {
+			diff_nodes(kids(a)[ia], kids(b)[ib], level - 1, key, d);
+		} else if (ina) {
+			foreach_node(kids(a)[ia], level - 1, key, et, diff_one_side, d);
+		} else {
+			foreach_node(kids(b)[ib], level - 1, key, et, diff_other_side, d);
+		}
+		ia += ina;
+		ib += inb;
+	}
+}
+
+void hm_map_diff(const hm_map *a, const hm_map *b, hm_map_diff_fn fn, void *ctx)
+{
+	if (a == b)
+		return;
+	diff_ctx d = {elem_of(a), a->dflt, b->dflt, fn, ctx};
+	/* With different defaults the keys on neither side differ too; a
+	 * finite report cannot list them, so callers compare the defaults
+	 * themselves (hm_map_default). */
+	/* Bring both roots to the same level by wrapping the lower one. */
+	const node *na = a->root, *nb = b->root;
+	unsigned la = a->level, lb = b->level;
+	/* Walk the taller root's children other than 0 on their own. */
+	while (la > lb || lb > la) {
+		bool a_taller = la > lb;
+		const node *t = a_taller ? na : nb;
+		unsigned tl = a_taller ? la : lb;
+		if (t) {
+			unsigned idx = 0;
+			for (unsigned c = 0; c < FANOUT; c++) {
+				if (!(t->bitmap & (1u << c)))
+					continue;
+				if (c != 0) {
+					hm_uz key = (hm_uz)c << (tl * CHUNK_BITS);
+					foreach_node(kids(t)[idx], tl - 1, key, d.et,
+						     a_taller ? diff_one_side : diff_other_side, &d);
+				}
+				idx++;
+			}
+			t = (t->bitmap & 1u) ? kids(t)[0] : NULL;
+		}
+		if (a_taller) {
+			na = t;
+			la--;
+		} else {
+			nb = t;
+			lb--;
+		}
+	}
+	diff_nodes(na, nb, la, 0, &d);
+}

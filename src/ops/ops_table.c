@@ -1,0 +1,48 @@
+/* The op table: every definition callable by name, joined from the
+ * tables of the ops files. */
+#include <string.h>
+
+#include "spec.h"
+
+/* Each ops file defines its table and count. */
+#define HM_OP_TABLES(X)
+
+#define DECLARE_TABLE(t)                  \
+	extern const hm_op_def t[];       \
+	extern const size_t t##_count;
+HM_OP_TABLES(DECLARE_TABLE)
+
+typedef struct op_table {
+	const hm_op_def *defs;
+	const size_t *count;
+} op_table;
+
+#define TABLE_ENTRY(t) {t, &t##_count},
+static const op_table tables[] = {HM_OP_TABLES(TABLE_ENTRY){NULL, NULL}};
+
+size_t hm_op_total(void)
+{
+	size_t n = 0;
+	for (const op_table *t = tables; t->defs; t++)
+		n += *t->count;
+	return n;
+}
+
+const hm_op_def *hm_op_at(size_t i)
+{
+	for (const op_table *t = tables; t->defs; t++) {
+		if (i < *t->count)
+			return &t->defs[i];
+		i -= *t->count;
+	}
+	return NULL;
+}
+
+const hm_op_def *hm_op_find(const char *name)
+{
+	for (const op_table *t = tables; t->defs; t++)
+		for (size_t i = 0; i < *t->count; i++)
+			if (strcmp(t->defs[i].name, name) == 0)
+				return &t->defs[i];
+	return NULL;
+}
