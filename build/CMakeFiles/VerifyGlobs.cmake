@@ -32,12 +32,18 @@ endif()
 # HM_LIB_SOURCES at CMakeLists.txt:37 (file)
 file(GLOB NEW_GLOB LIST_DIRECTORIES true "/work/main/src/model/*.c")
 set(OLD_GLOB
+  "/work/main/src/model/api_json.c"
   "/work/main/src/model/constants.c"
   "/work/main/src/model/init.c"
+  "/work/main/src/model/json_codec.c"
+  "/work/main/src/model/json_compare.c"
+  "/work/main/src/model/json_value.c"
   "/work/main/src/model/log.c"
+  "/work/main/src/model/log_json.c"
   "/work/main/src/model/model.c"
   "/work/main/src/model/obj.c"
   "/work/main/src/model/platform.c"
+  "/work/main/src/model/rdata_cal.c"
   "/work/main/src/model/refine.c"
   "/work/main/src/model/types.c"
   "/work/main/src/model/vtype.c"
@@ -51,7 +57,54 @@ endif()
 # HM_LIB_SOURCES at CMakeLists.txt:37 (file)
 file(GLOB NEW_GLOB LIST_DIRECTORIES true "/work/main/src/ops/*.c")
 set(OLD_GLOB
+  "/work/main/src/ops/abstract_machine_spec.c"
+  "/work/main/src/ops/abstract_machine_specx.c"
+  "/work/main/src/ops/locks_spec.c"
+  "/work/main/src/ops/mem_manager_spec.c"
+  "/work/main/src/ops/mem_manager_spec0.c"
+  "/work/main/src/ops/mmio_spt_ops_spec.c"
+  "/work/main/src/ops/mmio_spt_walk_spec.c"
+  "/work/main/src/ops/npt_ops_spec.c"
+  "/work/main/src/ops/npt_walk_spec.c"
   "/work/main/src/ops/ops_table.c"
+  "/work/main/src/ops/page_manager_spec.c"
+  "/work/main/src/ops/trap_concurrent_mem.c"
+  "/work/main/src/ops/trap_concurrent_oracle.c"
+  "/work/main/src/ops/trap_concurrent_pt.c"
+  "/work/main/src/ops/trap_concurrent_smmu.c"
+  "/work/main/src/ops/trap_concurrent_vm.c"
+  )
+if(NOT "${NEW_GLOB}" STREQUAL "${OLD_GLOB}")
+  message("-- GLOB mismatch!")
+  file(TOUCH_NOCREATE "/work/main/build/CMakeFiles/cmake.verify_globs")
+endif()
+
+# HM_CLI_TESTS at CMakeLists.txt:87 (file)
+file(GLOB NEW_GLOB LIST_DIRECTORIES true "/work/main/tests/cli/*.sh")
+set(OLD_GLOB
+  )
+if(NOT "${NEW_GLOB}" STREQUAL "${OLD_GLOB}")
+  message("-- GLOB mismatch!")
+  file(TOUCH_NOCREATE "/work/main/build/CMakeFiles/cmake.verify_globs")
+endif()
+
+# HM_TEST_SUPPORT at CMakeLists.txt:77 (file)
+file(GLOB NEW_GLOB LIST_DIRECTORIES true "/work/main/tests/support/*.c")
+set(OLD_GLOB
+  "/work/main/tests/support/hm_test.c"
+  )
+if(NOT "${NEW_GLOB}" STREQUAL "${OLD_GLOB}")
+  message("-- GLOB mismatch!")
+  file(TOUCH_NOCREATE "/work/main/build/CMakeFiles/cmake.verify_globs")
+endif()
+
+# HM_TEST_SOURCES at CMakeLists.txt:76 (file)
+file(GLOB NEW_GLOB LIST_DIRECTORIES true "/work/main/tests/test_*.c")
+set(OLD_GLOB
+  "/work/main/tests/test_initial_state.c"
+  "/work/main/tests/test_log.c"
+  "/work/main/tests/test_state_json.c"
+  "/work/main/tests/test_zmap.c"
   )
 if(NOT "${NEW_GLOB}" STREQUAL "${OLD_GLOB}")
   message("-- GLOB mismatch!")

@@ -402,43 +402,42 @@ static void diff_nodes(const node *a, const node *b, unsigned level, hm_uz base,
 	}
 }
 
+/* Diffs two roots at different levels, in ascending key order: the
+ * taller side's child 0 holds the keys the shorter side can hold. */
+static void diff_roots(const node *a, unsigned la, const node *b, unsigned lb, diff_ctx *d)
+{
+	if (la == lb) {
+		diff_nodes(a, b, la, 0, d);
+		return;
+	}
+	bool a_taller = la > lb;
+	const node *t = a_taller ? a : b;
+	unsigned tl = a_taller ? la : lb;
+	const node *child0 = (t && (t->bitmap & 1u)) ? kids(t)[0] : NULL;
+	if (a_taller)
+		diff_roots(child0, la - 1, b, lb, d);
+	else
+		diff_roots(a, la, child0, lb - 1, d);
+	if (!t)
+		return;
+	unsigned idx = 0;
+	for (unsigned c = 0; c < FANOUT; c++) {
+		if (!(t->bitmap & (1u << c)))
+			continue;
+		if (c != 0)
+			foreach_node(kids(t)[idx], tl - 1, (hm_uz)c << (tl * CHUNK_BITS), d->et,
+				     a_taller ? diff_one_side : diff_other_side, d);
+		idx++;
+	}
+}
+
 void hm_map_diff(const hm_map *a, const hm_map *b, hm_map_diff_fn fn, void *ctx)
 {
 	if (a == b)
 		return;
-	diff_ctx d = {elem_of(a), a->dflt, b->dflt, fn, ctx};
 	/* With different defaults the keys on neither side differ too; a
 	 * finite report cannot list them, so callers compare the defaults
 	 * themselves (hm_map_default). */
-	/* Bring both roots to the same level by wrapping the lower one. */
-	const node *na = a->root, *nb = b->root;
-	unsigned la = a->level, lb = b->level;
-	/* Walk the taller root's children other than 0 on their own. */
-	while (la > lb || lb > la) {
-		bool a_taller = la > lb;
-		const node *t = a_taller ? na : nb;
-		unsigned tl = a_taller ? la : lb;
-		if (t) {
-			unsigned idx = 0;
-			for (unsigned c = 0; c < FANOUT; c++) {
-				if (!(t->bitmap & (1u << c)))
-					continue;
-				if (c != 0) {
-					hm_uz key = (hm_uz)c << (tl * CHUNK_BITS);
-					foreach_node(kids(t)[idx], tl - 1, key, d.et,
-						     a_taller ? diff_one_side : diff_other_side, &d);
-				}
-				idx++;
-			}
-			t = (t->bitmap & 1u) ? kids(t)[0] : NULL;
-		}
-		if (a_taller) {
-			na = t;
-			la--;
-		} else {
-			nb = t;
-			lb--;
-		}
-	}
-	diff_nodes(na, nb, la, 0, &d);
+	diff_ctx d = {elem_of(a), a->dflt, b->dflt, fn, ctx};
+	diff_roots(a->root, a->level, b->root, b->level, &d);
 }

@@ -5,7 +5,7 @@
 #include "spec.h"
 
 /* Each ops file defines its table and count. */
-#define HM_OP_TABLES(X)
+#define HM_OP_TABLES(X) X(hm_ops_mem_manager)
 
 #define DECLARE_TABLE(t)                  \
 	extern const hm_op_def t[];       \

@@ -69,10 +69,24 @@ include CMakeFiles/hm_objects.dir/progress.make
 # Include the compile flags for this target's objects.
 include CMakeFiles/hm_objects.dir/flags.make
 
+CMakeFiles/hm_objects.dir/src/model/api_json.c.o: CMakeFiles/hm_objects.dir/flags.make
+CMakeFiles/hm_objects.dir/src/model/api_json.c.o: /work/main/src/model/api_json.c
+CMakeFiles/hm_objects.dir/src/model/api_json.c.o: CMakeFiles/hm_objects.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_1) "Building C object CMakeFiles/hm_objects.dir/src/model/api_json.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/hm_objects.dir/src/model/api_json.c.o -MF CMakeFiles/hm_objects.dir/src/model/api_json.c.o.d -o CMakeFiles/hm_objects.dir/src/model/api_json.c.o -c /work/main/src/model/api_json.c
+
+CMakeFiles/hm_objects.dir/src/model/api_json.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/hm_objects.dir/src/model/api_json.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/model/api_json.c > CMakeFiles/hm_objects.dir/src/model/api_json.c.i
+
+CMakeFiles/hm_objects.dir/src/model/api_json.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/hm_objects.dir/src/model/api_json.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/model/api_json.c -o CMakeFiles/hm_objects.dir/src/model/api_json.c.s
+
 CMakeFiles/hm_objects.dir/src/model/constants.c.o: CMakeFiles/hm_objects.dir/flags.make
 CMakeFiles/hm_objects.dir/src/model/constants.c.o: /work/main/src/model/constants.c
 CMakeFiles/hm_objects.dir/src/model/constants.c.o: CMakeFiles/hm_objects.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_1) "Building C object CMakeFiles/hm_objects.dir/src/model/constants.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_2) "Building C object CMakeFiles/hm_objects.dir/src/model/constants.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/hm_objects.dir/src/model/constants.c.o -MF CMakeFiles/hm_objects.dir/src/model/constants.c.o.d -o CMakeFiles/hm_objects.dir/src/model/constants.c.o -c /work/main/src/model/constants.c
 
 CMakeFiles/hm_objects.dir/src/model/constants.c.i: cmake_force
@@ -86,7 +100,7 @@ CMakeFiles/hm_objects.dir/src/model/constants.c.s: cmake_force
 CMakeFiles/hm_objects.dir/src/model/init.c.o: CMakeFiles/hm_objects.dir/flags.make
 CMakeFiles/hm_objects.dir/src/model/init.c.o: /work/main/src/model/init.c
 CMakeFiles/hm_objects.dir/src/model/init.c.o: CMakeFiles/hm_objects.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_2) "Building C object CMakeFiles/hm_objects.dir/src/model/init.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_3) "Building C object CMakeFiles/hm_objects.dir/src/model/init.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/hm_objects.dir/src/model/init.c.o -MF CMakeFiles/hm_objects.dir/src/model/init.c.o.d -o CMakeFiles/hm_objects.dir/src/model/init.c.o -c /work/main/src/model/init.c
 
 CMakeFiles/hm_objects.dir/src/model/init.c.i: cmake_force
@@ -97,10 +111,52 @@ CMakeFiles/hm_objects.dir/src/model/init.c.s: cmake_force
 	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/hm_objects.dir/src/model/init.c.s"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/model/init.c -o CMakeFiles/hm_objects.dir/src/model/init.c.s
 
+CMakeFiles/hm_objects.dir/src/model/json_codec.c.o: CMakeFiles/hm_objects.dir/flags.make
+CMakeFiles/hm_objects.dir/src/model/json_codec.c.o: /work/main/src/model/json_codec.c
+CMakeFiles/hm_objects.dir/src/model/json_codec.c.o: CMakeFiles/hm_objects.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_4) "Building C object CMakeFiles/hm_objects.dir/src/model/json_codec.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/hm_objects.dir/src/model/json_codec.c.o -MF CMakeFiles/hm_objects.dir/src/model/json_codec.c.o.d -o CMakeFiles/hm_objects.dir/src/model/json_codec.c.o -c /work/main/src/model/json_codec.c
+
+CMakeFiles/hm_objects.dir/src/model/json_codec.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/hm_objects.dir/src/model/json_codec.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/model/json_codec.c > CMakeFiles/hm_objects.dir/src/model/json_codec.c.i
+
+CMakeFiles/hm_objects.dir/src/model/json_codec.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/hm_objects.dir/src/model/json_codec.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/model/json_codec.c -o CMakeFiles/hm_objects.dir/src/model/json_codec.c.s
+
+CMakeFiles/hm_objects.dir/src/model/json_compare.c.o: CMakeFiles/hm_objects.dir/flags.make
+CMakeFiles/hm_objects.dir/src/model/json_compare.c.o: /work/main/src/model/json_compare.c
+CMakeFiles/hm_objects.dir/src/model/json_compare.c.o: CMakeFiles/hm_objects.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_5) "Building C object CMakeFiles/hm_objects.dir/src/model/json_compare.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/hm_objects.dir/src/model/json_compare.c.o -MF CMakeFiles/hm_objects.dir/src/model/json_compare.c.o.d -o CMakeFiles/hm_objects.dir/src/model/json_compare.c.o -c /work/main/src/model/json_compare.c
+
+CMakeFiles/hm_objects.dir/src/model/json_compare.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/hm_objects.dir/src/model/json_compare.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/model/json_compare.c > CMakeFiles/hm_objects.dir/src/model/json_compare.c.i
+
+CMakeFiles/hm_objects.dir/src/model/json_compare.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/hm_objects.dir/src/model/json_compare.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/model/json_compare.c -o CMakeFiles/hm_objects.dir/src/model/json_compare.c.s
+
+CMakeFiles/hm_objects.dir/src/model/json_value.c.o: CMakeFiles/hm_objects.dir/flags.make
+CMakeFiles/hm_objects.dir/src/model/json_value.c.o: /work/main/src/model/json_value.c
+CMakeFiles/hm_objects.dir/src/model/json_value.c.o: CMakeFiles/hm_objects.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_6) "Building C object CMakeFiles/hm_objects.dir/src/model/json_value.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/hm_objects.dir/src/model/json_value.c.o -MF CMakeFiles/hm_objects.dir/src/model/json_value.c.o.d -o CMakeFiles/hm_objects.dir/src/model/json_value.c.o -c /work/main/src/model/json_value.c
+
+CMakeFiles/hm_objects.dir/src/model/json_value.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/hm_objects.dir/src/model/json_value.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/model/json_value.c > CMakeFiles/hm_objects.dir/src/model/json_value.c.i
+
+CMakeFiles/hm_objects.dir/src/model/json_value.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/hm_objects.dir/src/model/json_value.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/model/json_value.c -o CMakeFiles/hm_objects.dir/src/model/json_value.c.s
+
 CMakeFiles/hm_objects.dir/src/model/log.c.o: CMakeFiles/hm_objects.dir/flags.make
 CMakeFiles/hm_objects.dir/src/model/log.c.o: /work/main/src/model/log.c
 CMakeFiles/hm_objects.dir/src/model/log.c.o: CMakeFiles/hm_objects.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_3) "Building C object CMakeFiles/hm_objects.dir/src/model/log.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_7) "Building C object CMakeFiles/hm_objects.dir/src/model/log.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/hm_objects.dir/src/model/log.c.o -MF CMakeFiles/hm_objects.dir/src/model/log.c.o.d -o CMakeFiles/hm_objects.dir/src/model/log.c.o -c /work/main/src/model/log.c
 
 CMakeFiles/hm_objects.dir/src/model/log.c.i: cmake_force
@@ -111,10 +167,24 @@ CMakeFiles/hm_objects.dir/src/model/log.c.s: cmake_force
 	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/hm_objects.dir/src/model/log.c.s"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/model/log.c -o CMakeFiles/hm_objects.dir/src/model/log.c.s
 
+CMakeFiles/hm_objects.dir/src/model/log_json.c.o: CMakeFiles/hm_objects.dir/flags.make
+CMakeFiles/hm_objects.dir/src/model/log_json.c.o: /work/main/src/model/log_json.c
+CMakeFiles/hm_objects.dir/src/model/log_json.c.o: CMakeFiles/hm_objects.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_8) "Building C object CMakeFiles/hm_objects.dir/src/model/log_json.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/hm_objects.dir/src/model/log_json.c.o -MF CMakeFiles/hm_objects.dir/src/model/log_json.c.o.d -o CMakeFiles/hm_objects.dir/src/model/log_json.c.o -c /work/main/src/model/log_json.c
+
+CMakeFiles/hm_objects.dir/src/model/log_json.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/hm_objects.dir/src/model/log_json.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/model/log_json.c > CMakeFiles/hm_objects.dir/src/model/log_json.c.i
+
+CMakeFiles/hm_objects.dir/src/model/log_json.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/hm_objects.dir/src/model/log_json.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/model/log_json.c -o CMakeFiles/hm_objects.dir/src/model/log_json.c.s
+
 CMakeFiles/hm_objects.dir/src/model/model.c.o: CMakeFiles/hm_objects.dir/flags.make
 CMakeFiles/hm_objects.dir/src/model/model.c.o: /work/main/src/model/model.c
 CMakeFiles/hm_objects.dir/src/model/model.c.o: CMakeFiles/hm_objects.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_4) "Building C object CMakeFiles/hm_objects.dir/src/model/model.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_9) "Building C object CMakeFiles/hm_objects.dir/src/model/model.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/hm_objects.dir/src/model/model.c.o -MF CMakeFiles/hm_objects.dir/src/model/model.c.o.d -o CMakeFiles/hm_objects.dir/src/model/model.c.o -c /work/main/src/model/model.c
 
 CMakeFiles/hm_objects.dir/src/model/model.c.i: cmake_force
@@ -128,7 +198,7 @@ CMakeFiles/hm_objects.dir/src/model/model.c.s: cmake_force
 CMakeFiles/hm_objects.dir/src/model/obj.c.o: CMakeFiles/hm_objects.dir/flags.make
 CMakeFiles/hm_objects.dir/src/model/obj.c.o: /work/main/src/model/obj.c
 CMakeFiles/hm_objects.dir/src/model/obj.c.o: CMakeFiles/hm_objects.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_5) "Building C object CMakeFiles/hm_objects.dir/src/model/obj.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_10) "Building C object CMakeFiles/hm_objects.dir/src/model/obj.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/hm_objects.dir/src/model/obj.c.o -MF CMakeFiles/hm_objects.dir/src/model/obj.c.o.d -o CMakeFiles/hm_objects.dir/src/model/obj.c.o -c /work/main/src/model/obj.c
 
 CMakeFiles/hm_objects.dir/src/model/obj.c.i: cmake_force
@@ -142,7 +212,7 @@ CMakeFiles/hm_objects.dir/src/model/obj.c.s: cmake_force
 CMakeFiles/hm_objects.dir/src/model/platform.c.o: CMakeFiles/hm_objects.dir/flags.make
 CMakeFiles/hm_objects.dir/src/model/platform.c.o: /work/main/src/model/platform.c
 CMakeFiles/hm_objects.dir/src/model/platform.c.o: CMakeFiles/hm_objects.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_6) "Building C object CMakeFiles/hm_objects.dir/src/model/platform.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_11) "Building C object CMakeFiles/hm_objects.dir/src/model/platform.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/hm_objects.dir/src/model/platform.c.o -MF CMakeFiles/hm_objects.dir/src/model/platform.c.o.d -o CMakeFiles/hm_objects.dir/src/model/platform.c.o -c /work/main/src/model/platform.c
 
 CMakeFiles/hm_objects.dir/src/model/platform.c.i: cmake_force
@@ -153,10 +223,24 @@ CMakeFiles/hm_objects.dir/src/model/platform.c.s: cmake_force
 	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/hm_objects.dir/src/model/platform.c.s"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/model/platform.c -o CMakeFiles/hm_objects.dir/src/model/platform.c.s
 
+CMakeFiles/hm_objects.dir/src/model/rdata_cal.c.o: CMakeFiles/hm_objects.dir/flags.make
+CMakeFiles/hm_objects.dir/src/model/rdata_cal.c.o: /work/main/src/model/rdata_cal.c
+CMakeFiles/hm_objects.dir/src/model/rdata_cal.c.o: CMakeFiles/hm_objects.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_12) "Building C object CMakeFiles/hm_objects.dir/src/model/rdata_cal.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/hm_objects.dir/src/model/rdata_cal.c.o -MF CMakeFiles/hm_objects.dir/src/model/rdata_cal.c.o.d -o CMakeFiles/hm_objects.dir/src/model/rdata_cal.c.o -c /work/main/src/model/rdata_cal.c
+
+CMakeFiles/hm_objects.dir/src/model/rdata_cal.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/hm_objects.dir/src/model/rdata_cal.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/model/rdata_cal.c > CMakeFiles/hm_objects.dir/src/model/rdata_cal.c.i
+
+CMakeFiles/hm_objects.dir/src/model/rdata_cal.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/hm_objects.dir/src/model/rdata_cal.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/model/rdata_cal.c -o CMakeFiles/hm_objects.dir/src/model/rdata_cal.c.s
+
 CMakeFiles/hm_objects.dir/src/model/refine.c.o: CMakeFiles/hm_objects.dir/flags.make
 CMakeFiles/hm_objects.dir/src/model/refine.c.o: /work/main/src/model/refine.c
 CMakeFiles/hm_objects.dir/src/model/refine.c.o: CMakeFiles/hm_objects.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_7) "Building C object CMakeFiles/hm_objects.dir/src/model/refine.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_13) "Building C object CMakeFiles/hm_objects.dir/src/model/refine.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/hm_objects.dir/src/model/refine.c.o -MF CMakeFiles/hm_objects.dir/src/model/refine.c.o.d -o CMakeFiles/hm_objects.dir/src/model/refine.c.o -c /work/main/src/model/refine.c
 
 CMakeFiles/hm_objects.dir/src/model/refine.c.i: cmake_force
@@ -170,7 +254,7 @@ CMakeFiles/hm_objects.dir/src/model/refine.c.s: cmake_force
 CMakeFiles/hm_objects.dir/src/model/types.c.o: CMakeFiles/hm_objects.dir/flags.make
 CMakeFiles/hm_objects.dir/src/model/types.c.o: /work/main/src/model/types.c
 CMakeFiles/hm_objects.dir/src/model/types.c.o: CMakeFiles/hm_objects.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_8) "Building C object CMakeFiles/hm_objects.dir/src/model/types.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_14) "Building C object CMakeFiles/hm_objects.dir/src/model/types.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/hm_objects.dir/src/model/types.c.o -MF CMakeFiles/hm_objects.dir/src/model/types.c.o.d -o CMakeFiles/hm_objects.dir/src/model/types.c.o -c /work/main/src/model/types.c
 
 CMakeFiles/hm_objects.dir/src/model/types.c.i: cmake_force
@@ -184,7 +268,7 @@ CMakeFiles/hm_objects.dir/src/model/types.c.s: cmake_force
 CMakeFiles/hm_objects.dir/src/model/vtype.c.o: CMakeFiles/hm_objects.dir/flags.make
 CMakeFiles/hm_objects.dir/src/model/vtype.c.o: /work/main/src/model/vtype.c
 CMakeFiles/hm_objects.dir/src/model/vtype.c.o: CMakeFiles/hm_objects.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_9) "Building C object CMakeFiles/hm_objects.dir/src/model/vtype.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_15) "Building C object CMakeFiles/hm_objects.dir/src/model/vtype.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/hm_objects.dir/src/model/vtype.c.o -MF CMakeFiles/hm_objects.dir/src/model/vtype.c.o.d -o CMakeFiles/hm_objects.dir/src/model/vtype.c.o -c /work/main/src/model/vtype.c
 
 CMakeFiles/hm_objects.dir/src/model/vtype.c.i: cmake_force
@@ -198,7 +282,7 @@ CMakeFiles/hm_objects.dir/src/model/vtype.c.s: cmake_force
 CMakeFiles/hm_objects.dir/src/model/zmap.c.o: CMakeFiles/hm_objects.dir/flags.make
 CMakeFiles/hm_objects.dir/src/model/zmap.c.o: /work/main/src/model/zmap.c
 CMakeFiles/hm_objects.dir/src/model/zmap.c.o: CMakeFiles/hm_objects.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_10) "Building C object CMakeFiles/hm_objects.dir/src/model/zmap.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_16) "Building C object CMakeFiles/hm_objects.dir/src/model/zmap.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/hm_objects.dir/src/model/zmap.c.o -MF CMakeFiles/hm_objects.dir/src/model/zmap.c.o.d -o CMakeFiles/hm_objects.dir/src/model/zmap.c.o -c /work/main/src/model/zmap.c
 
 CMakeFiles/hm_objects.dir/src/model/zmap.c.i: cmake_force
@@ -209,10 +293,136 @@ CMakeFiles/hm_objects.dir/src/model/zmap.c.s: cmake_force
 	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/hm_objects.dir/src/model/zmap.c.s"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/model/zmap.c -o CMakeFiles/hm_objects.dir/src/model/zmap.c.s
 
+CMakeFiles/hm_objects.dir/src/ops/abstract_machine_spec.c.o: CMakeFiles/hm_objects.dir/flags.make
+CMakeFiles/hm_objects.dir/src/ops/abstract_machine_spec.c.o: /work/main/src/ops/abstract_machine_spec.c
+CMakeFiles/hm_objects.dir/src/ops/abstract_machine_spec.c.o: CMakeFiles/hm_objects.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_17) "Building C object CMakeFiles/hm_objects.dir/src/ops/abstract_machine_spec.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/hm_objects.dir/src/ops/abstract_machine_spec.c.o -MF CMakeFiles/hm_objects.dir/src/ops/abstract_machine_spec.c.o.d -o CMakeFiles/hm_objects.dir/src/ops/abstract_machine_spec.c.o -c /work/main/src/ops/abstract_machine_spec.c
+
+CMakeFiles/hm_objects.dir/src/ops/abstract_machine_spec.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/hm_objects.dir/src/ops/abstract_machine_spec.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/ops/abstract_machine_spec.c > CMakeFiles/hm_objects.dir/src/ops/abstract_machine_spec.c.i
+
+CMakeFiles/hm_objects.dir/src/ops/abstract_machine_spec.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/hm_objects.dir/src/ops/abstract_machine_spec.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/ops/abstract_machine_spec.c -o CMakeFiles/hm_objects.dir/src/ops/abstract_machine_spec.c.s
+
+CMakeFiles/hm_objects.dir/src/ops/abstract_machine_specx.c.o: CMakeFiles/hm_objects.dir/flags.make
+CMakeFiles/hm_objects.dir/src/ops/abstract_machine_specx.c.o: /work/main/src/ops/abstract_machine_specx.c
+CMakeFiles/hm_objects.dir/src/ops/abstract_machine_specx.c.o: CMakeFiles/hm_objects.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_18) "Building C object CMakeFiles/hm_objects.dir/src/ops/abstract_machine_specx.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/hm_objects.dir/src/ops/abstract_machine_specx.c.o -MF CMakeFiles/hm_objects.dir/src/ops/abstract_machine_specx.c.o.d -o CMakeFiles/hm_objects.dir/src/ops/abstract_machine_specx.c.o -c /work/main/src/ops/abstract_machine_specx.c
+
+CMakeFiles/hm_objects.dir/src/ops/abstract_machine_specx.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/hm_objects.dir/src/ops/abstract_machine_specx.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/ops/abstract_machine_specx.c > CMakeFiles/hm_objects.dir/src/ops/abstract_machine_specx.c.i
+
+CMakeFiles/hm_objects.dir/src/ops/abstract_machine_specx.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/hm_objects.dir/src/ops/abstract_machine_specx.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/ops/abstract_machine_specx.c -o CMakeFiles/hm_objects.dir/src/ops/abstract_machine_specx.c.s
+
+CMakeFiles/hm_objects.dir/src/ops/locks_spec.c.o: CMakeFiles/hm_objects.dir/flags.make
+CMakeFiles/hm_objects.dir/src/ops/locks_spec.c.o: /work/main/src/ops/locks_spec.c
+CMakeFiles/hm_objects.dir/src/ops/locks_spec.c.o: CMakeFiles/hm_objects.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_19) "Building C object CMakeFiles/hm_objects.dir/src/ops/locks_spec.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/hm_objects.dir/src/ops/locks_spec.c.o -MF CMakeFiles/hm_objects.dir/src/ops/locks_spec.c.o.d -o CMakeFiles/hm_objects.dir/src/ops/locks_spec.c.o -c /work/main/src/ops/locks_spec.c
+
+CMakeFiles/hm_objects.dir/src/ops/locks_spec.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/hm_objects.dir/src/ops/locks_spec.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/ops/locks_spec.c > CMakeFiles/hm_objects.dir/src/ops/locks_spec.c.i
+
+CMakeFiles/hm_objects.dir/src/ops/locks_spec.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/hm_objects.dir/src/ops/locks_spec.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/ops/locks_spec.c -o CMakeFiles/hm_objects.dir/src/ops/locks_spec.c.s
+
+CMakeFiles/hm_objects.dir/src/ops/mem_manager_spec.c.o: CMakeFiles/hm_objects.dir/flags.make
+CMakeFiles/hm_objects.dir/src/ops/mem_manager_spec.c.o: /work/main/src/ops/mem_manager_spec.c
+CMakeFiles/hm_objects.dir/src/ops/mem_manager_spec.c.o: CMakeFiles/hm_objects.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_20) "Building C object CMakeFiles/hm_objects.dir/src/ops/mem_manager_spec.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/hm_objects.dir/src/ops/mem_manager_spec.c.o -MF CMakeFiles/hm_objects.dir/src/ops/mem_manager_spec.c.o.d -o CMakeFiles/hm_objects.dir/src/ops/mem_manager_spec.c.o -c /work/main/src/ops/mem_manager_spec.c
+
+CMakeFiles/hm_objects.dir/src/ops/mem_manager_spec.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/hm_objects.dir/src/ops/mem_manager_spec.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/ops/mem_manager_spec.c > CMakeFiles/hm_objects.dir/src/ops/mem_manager_spec.c.i
+
+CMakeFiles/hm_objects.dir/src/ops/mem_manager_spec.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/hm_objects.dir/src/ops/mem_manager_spec.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/ops/mem_manager_spec.c -o CMakeFiles/hm_objects.dir/src/ops/mem_manager_spec.c.s
+
+CMakeFiles/hm_objects.dir/src/ops/mem_manager_spec0.c.o: CMakeFiles/hm_objects.dir/flags.make
+CMakeFiles/hm_objects.dir/src/ops/mem_manager_spec0.c.o: /work/main/src/ops/mem_manager_spec0.c
+CMakeFiles/hm_objects.dir/src/ops/mem_manager_spec0.c.o: CMakeFiles/hm_objects.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_21) "Building C object CMakeFiles/hm_objects.dir/src/ops/mem_manager_spec0.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/hm_objects.dir/src/ops/mem_manager_spec0.c.o -MF CMakeFiles/hm_objects.dir/src/ops/mem_manager_spec0.c.o.d -o CMakeFiles/hm_objects.dir/src/ops/mem_manager_spec0.c.o -c /work/main/src/ops/mem_manager_spec0.c
+
+CMakeFiles/hm_objects.dir/src/ops/mem_manager_spec0.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/hm_objects.dir/src/ops/mem_manager_spec0.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/ops/mem_manager_spec0.c > CMakeFiles/hm_objects.dir/src/ops/mem_manager_spec0.c.i
+
+CMakeFiles/hm_objects.dir/src/ops/mem_manager_spec0.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/hm_objects.dir/src/ops/mem_manager_spec0.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/ops/mem_manager_spec0.c -o CMakeFiles/hm_objects.dir/src/ops/mem_manager_spec0.c.s
+
+CMakeFiles/hm_objects.dir/src/ops/mmio_spt_ops_spec.c.o: CMakeFiles/hm_objects.dir/flags.make
+CMakeFiles/hm_objects.dir/src/ops/mmio_spt_ops_spec.c.o: /work/main/src/ops/mmio_spt_ops_spec.c
+CMakeFiles/hm_objects.dir/src/ops/mmio_spt_ops_spec.c.o: CMakeFiles/hm_objects.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_22) "Building C object CMakeFiles/hm_objects.dir/src/ops/mmio_spt_ops_spec.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/hm_objects.dir/src/ops/mmio_spt_ops_spec.c.o -MF CMakeFiles/hm_objects.dir/src/ops/mmio_spt_ops_spec.c.o.d -o CMakeFiles/hm_objects.dir/src/ops/mmio_spt_ops_spec.c.o -c /work/main/src/ops/mmio_spt_ops_spec.c
+
+CMakeFiles/hm_objects.dir/src/ops/mmio_spt_ops_spec.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/hm_objects.dir/src/ops/mmio_spt_ops_spec.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/ops/mmio_spt_ops_spec.c > CMakeFiles/hm_objects.dir/src/ops/mmio_spt_ops_spec.c.i
+
+CMakeFiles/hm_objects.dir/src/ops/mmio_spt_ops_spec.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/hm_objects.dir/src/ops/mmio_spt_ops_spec.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/ops/mmio_spt_ops_spec.c -o CMakeFiles/hm_objects.dir/src/ops/mmio_spt_ops_spec.c.s
+
+CMakeFiles/hm_objects.dir/src/ops/mmio_spt_walk_spec.c.o: CMakeFiles/hm_objects.dir/flags.make
+CMakeFiles/hm_objects.dir/src/ops/mmio_spt_walk_spec.c.o: /work/main/src/ops/mmio_spt_walk_spec.c
+CMakeFiles/hm_objects.dir/src/ops/mmio_spt_walk_spec.c.o: CMakeFiles/hm_objects.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_23) "Building C object CMakeFiles/hm_objects.dir/src/ops/mmio_spt_walk_spec.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/hm_objects.dir/src/ops/mmio_spt_walk_spec.c.o -MF CMakeFiles/hm_objects.dir/src/ops/mmio_spt_walk_spec.c.o.d -o CMakeFiles/hm_objects.dir/src/ops/mmio_spt_walk_spec.c.o -c /work/main/src/ops/mmio_spt_walk_spec.c
+
+CMakeFiles/hm_objects.dir/src/ops/mmio_spt_walk_spec.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/hm_objects.dir/src/ops/mmio_spt_walk_spec.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/ops/mmio_spt_walk_spec.c > CMakeFiles/hm_objects.dir/src/ops/mmio_spt_walk_spec.c.i
+
+CMakeFiles/hm_objects.dir/src/ops/mmio_spt_walk_spec.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/hm_objects.dir/src/ops/mmio_spt_walk_spec.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/ops/mmio_spt_walk_spec.c -o CMakeFiles/hm_objects.dir/src/ops/mmio_spt_walk_spec.c.s
+
+CMakeFiles/hm_objects.dir/src/ops/npt_ops_spec.c.o: CMakeFiles/hm_objects.dir/flags.make
+CMakeFiles/hm_objects.dir/src/ops/npt_ops_spec.c.o: /work/main/src/ops/npt_ops_spec.c
+CMakeFiles/hm_objects.dir/src/ops/npt_ops_spec.c.o: CMakeFiles/hm_objects.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_24) "Building C object CMakeFiles/hm_objects.dir/src/ops/npt_ops_spec.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/hm_objects.dir/src/ops/npt_ops_spec.c.o -MF CMakeFiles/hm_objects.dir/src/ops/npt_ops_spec.c.o.d -o CMakeFiles/hm_objects.dir/src/ops/npt_ops_spec.c.o -c /work/main/src/ops/npt_ops_spec.c
+
+CMakeFiles/hm_objects.dir/src/ops/npt_ops_spec.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/hm_objects.dir/src/ops/npt_ops_spec.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/ops/npt_ops_spec.c > CMakeFiles/hm_objects.dir/src/ops/npt_ops_spec.c.i
+
+CMakeFiles/hm_objects.dir/src/ops/npt_ops_spec.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/hm_objects.dir/src/ops/npt_ops_spec.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/ops/npt_ops_spec.c -o CMakeFiles/hm_objects.dir/src/ops/npt_ops_spec.c.s
+
+CMakeFiles/hm_objects.dir/src/ops/npt_walk_spec.c.o: CMakeFiles/hm_objects.dir/flags.make
+CMakeFiles/hm_objects.dir/src/ops/npt_walk_spec.c.o: /work/main/src/ops/npt_walk_spec.c
+CMakeFiles/hm_objects.dir/src/ops/npt_walk_spec.c.o: CMakeFiles/hm_objects.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_25) "Building C object CMakeFiles/hm_objects.dir/src/ops/npt_walk_spec.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/hm_objects.dir/src/ops/npt_walk_spec.c.o -MF CMakeFiles/hm_objects.dir/src/ops/npt_walk_spec.c.o.d -o CMakeFiles/hm_objects.dir/src/ops/npt_walk_spec.c.o -c /work/main/src/ops/npt_walk_spec.c
+
+CMakeFiles/hm_objects.dir/src/ops/npt_walk_spec.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/hm_objects.dir/src/ops/npt_walk_spec.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/ops/npt_walk_spec.c > CMakeFiles/hm_objects.dir/src/ops/npt_walk_spec.c.i
+
+CMakeFiles/hm_objects.dir/src/ops/npt_walk_spec.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/hm_objects.dir/src/ops/npt_walk_spec.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/ops/npt_walk_spec.c -o CMakeFiles/hm_objects.dir/src/ops/npt_walk_spec.c.s
+
 CMakeFiles/hm_objects.dir/src/ops/ops_table.c.o: CMakeFiles/hm_objects.dir/flags.make
 CMakeFiles/hm_objects.dir/src/ops/ops_table.c.o: /work/main/src/ops/ops_table.c
 CMakeFiles/hm_objects.dir/src/ops/ops_table.c.o: CMakeFiles/hm_objects.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_11) "Building C object CMakeFiles/hm_objects.dir/src/ops/ops_table.c.o"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_26) "Building C object CMakeFiles/hm_objects.dir/src/ops/ops_table.c.o"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/hm_objects.dir/src/ops/ops_table.c.o -MF CMakeFiles/hm_objects.dir/src/ops/ops_table.c.o.d -o CMakeFiles/hm_objects.dir/src/ops/ops_table.c.o -c /work/main/src/ops/ops_table.c
 
 CMakeFiles/hm_objects.dir/src/ops/ops_table.c.i: cmake_force
@@ -223,17 +433,122 @@ CMakeFiles/hm_objects.dir/src/ops/ops_table.c.s: cmake_force
 	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/hm_objects.dir/src/ops/ops_table.c.s"
 	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/ops/ops_table.c -o CMakeFiles/hm_objects.dir/src/ops/ops_table.c.s
 
+CMakeFiles/hm_objects.dir/src/ops/page_manager_spec.c.o: CMakeFiles/hm_objects.dir/flags.make
+CMakeFiles/hm_objects.dir/src/ops/page_manager_spec.c.o: /work/main/src/ops/page_manager_spec.c
+CMakeFiles/hm_objects.dir/src/ops/page_manager_spec.c.o: CMakeFiles/hm_objects.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_27) "Building C object CMakeFiles/hm_objects.dir/src/ops/page_manager_spec.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/hm_objects.dir/src/ops/page_manager_spec.c.o -MF CMakeFiles/hm_objects.dir/src/ops/page_manager_spec.c.o.d -o CMakeFiles/hm_objects.dir/src/ops/page_manager_spec.c.o -c /work/main/src/ops/page_manager_spec.c
+
+CMakeFiles/hm_objects.dir/src/ops/page_manager_spec.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/hm_objects.dir/src/ops/page_manager_spec.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/ops/page_manager_spec.c > CMakeFiles/hm_objects.dir/src/ops/page_manager_spec.c.i
+
+CMakeFiles/hm_objects.dir/src/ops/page_manager_spec.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/hm_objects.dir/src/ops/page_manager_spec.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/ops/page_manager_spec.c -o CMakeFiles/hm_objects.dir/src/ops/page_manager_spec.c.s
+
+CMakeFiles/hm_objects.dir/src/ops/trap_concurrent_mem.c.o: CMakeFiles/hm_objects.dir/flags.make
+CMakeFiles/hm_objects.dir/src/ops/trap_concurrent_mem.c.o: /work/main/src/ops/trap_concurrent_mem.c
+CMakeFiles/hm_objects.dir/src/ops/trap_concurrent_mem.c.o: CMakeFiles/hm_objects.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_28) "Building C object CMakeFiles/hm_objects.dir/src/ops/trap_concurrent_mem.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/hm_objects.dir/src/ops/trap_concurrent_mem.c.o -MF CMakeFiles/hm_objects.dir/src/ops/trap_concurrent_mem.c.o.d -o CMakeFiles/hm_objects.dir/src/ops/trap_concurrent_mem.c.o -c /work/main/src/ops/trap_concurrent_mem.c
+
+CMakeFiles/hm_objects.dir/src/ops/trap_concurrent_mem.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/hm_objects.dir/src/ops/trap_concurrent_mem.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/ops/trap_concurrent_mem.c > CMakeFiles/hm_objects.dir/src/ops/trap_concurrent_mem.c.i
+
+CMakeFiles/hm_objects.dir/src/ops/trap_concurrent_mem.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/hm_objects.dir/src/ops/trap_concurrent_mem.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/ops/trap_concurrent_mem.c -o CMakeFiles/hm_objects.dir/src/ops/trap_concurrent_mem.c.s
+
+CMakeFiles/hm_objects.dir/src/ops/trap_concurrent_oracle.c.o: CMakeFiles/hm_objects.dir/flags.make
+CMakeFiles/hm_objects.dir/src/ops/trap_concurrent_oracle.c.o: /work/main/src/ops/trap_concurrent_oracle.c
+CMakeFiles/hm_objects.dir/src/ops/trap_concurrent_oracle.c.o: CMakeFiles/hm_objects.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_29) "Building C object CMakeFiles/hm_objects.dir/src/ops/trap_concurrent_oracle.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/hm_objects.dir/src/ops/trap_concurrent_oracle.c.o -MF CMakeFiles/hm_objects.dir/src/ops/trap_concurrent_oracle.c.o.d -o CMakeFiles/hm_objects.dir/src/ops/trap_concurrent_oracle.c.o -c /work/main/src/ops/trap_concurrent_oracle.c
+
+CMakeFiles/hm_objects.dir/src/ops/trap_concurrent_oracle.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/hm_objects.dir/src/ops/trap_concurrent_oracle.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/ops/trap_concurrent_oracle.c > CMakeFiles/hm_objects.dir/src/ops/trap_concurrent_oracle.c.i
+
+CMakeFiles/hm_objects.dir/src/ops/trap_concurrent_oracle.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/hm_objects.dir/src/ops/trap_concurrent_oracle.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/ops/trap_concurrent_oracle.c -o CMakeFiles/hm_objects.dir/src/ops/trap_concurrent_oracle.c.s
+
+CMakeFiles/hm_objects.dir/src/ops/trap_concurrent_pt.c.o: CMakeFiles/hm_objects.dir/flags.make
+CMakeFiles/hm_objects.dir/src/ops/trap_concurrent_pt.c.o: /work/main/src/ops/trap_concurrent_pt.c
+CMakeFiles/hm_objects.dir/src/ops/trap_concurrent_pt.c.o: CMakeFiles/hm_objects.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_30) "Building C object CMakeFiles/hm_objects.dir/src/ops/trap_concurrent_pt.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/hm_objects.dir/src/ops/trap_concurrent_pt.c.o -MF CMakeFiles/hm_objects.dir/src/ops/trap_concurrent_pt.c.o.d -o CMakeFiles/hm_objects.dir/src/ops/trap_concurrent_pt.c.o -c /work/main/src/ops/trap_concurrent_pt.c
+
+CMakeFiles/hm_objects.dir/src/ops/trap_concurrent_pt.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/hm_objects.dir/src/ops/trap_concurrent_pt.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/ops/trap_concurrent_pt.c > CMakeFiles/hm_objects.dir/src/ops/trap_concurrent_pt.c.i
+
+CMakeFiles/hm_objects.dir/src/ops/trap_concurrent_pt.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/hm_objects.dir/src/ops/trap_concurrent_pt.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/ops/trap_concurrent_pt.c -o CMakeFiles/hm_objects.dir/src/ops/trap_concurrent_pt.c.s
+
+CMakeFiles/hm_objects.dir/src/ops/trap_concurrent_smmu.c.o: CMakeFiles/hm_objects.dir/flags.make
+CMakeFiles/hm_objects.dir/src/ops/trap_concurrent_smmu.c.o: /work/main/src/ops/trap_concurrent_smmu.c
+CMakeFiles/hm_objects.dir/src/ops/trap_concurrent_smmu.c.o: CMakeFiles/hm_objects.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_31) "Building C object CMakeFiles/hm_objects.dir/src/ops/trap_concurrent_smmu.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/hm_objects.dir/src/ops/trap_concurrent_smmu.c.o -MF CMakeFiles/hm_objects.dir/src/ops/trap_concurrent_smmu.c.o.d -o CMakeFiles/hm_objects.dir/src/ops/trap_concurrent_smmu.c.o -c /work/main/src/ops/trap_concurrent_smmu.c
+
+CMakeFiles/hm_objects.dir/src/ops/trap_concurrent_smmu.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/hm_objects.dir/src/ops/trap_concurrent_smmu.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/ops/trap_concurrent_smmu.c > CMakeFiles/hm_objects.dir/src/ops/trap_concurrent_smmu.c.i
+
+CMakeFiles/hm_objects.dir/src/ops/trap_concurrent_smmu.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/hm_objects.dir/src/ops/trap_concurrent_smmu.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/ops/trap_concurrent_smmu.c -o CMakeFiles/hm_objects.dir/src/ops/trap_concurrent_smmu.c.s
+
+CMakeFiles/hm_objects.dir/src/ops/trap_concurrent_vm.c.o: CMakeFiles/hm_objects.dir/flags.make
+CMakeFiles/hm_objects.dir/src/ops/trap_concurrent_vm.c.o: /work/main/src/ops/trap_concurrent_vm.c
+CMakeFiles/hm_objects.dir/src/ops/trap_concurrent_vm.c.o: CMakeFiles/hm_objects.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_32) "Building C object CMakeFiles/hm_objects.dir/src/ops/trap_concurrent_vm.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/hm_objects.dir/src/ops/trap_concurrent_vm.c.o -MF CMakeFiles/hm_objects.dir/src/ops/trap_concurrent_vm.c.o.d -o CMakeFiles/hm_objects.dir/src/ops/trap_concurrent_vm.c.o -c /work/main/src/ops/trap_concurrent_vm.c
+
+CMakeFiles/hm_objects.dir/src/ops/trap_concurrent_vm.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/hm_objects.dir/src/ops/trap_concurrent_vm.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/src/ops/trap_concurrent_vm.c > CMakeFiles/hm_objects.dir/src/ops/trap_concurrent_vm.c.i
+
+CMakeFiles/hm_objects.dir/src/ops/trap_concurrent_vm.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/hm_objects.dir/src/ops/trap_concurrent_vm.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/src/ops/trap_concurrent_vm.c -o CMakeFiles/hm_objects.dir/src/ops/trap_concurrent_vm.c.s
+
+hm_objects: CMakeFiles/hm_objects.dir/src/model/api_json.c.o
 hm_objects: CMakeFiles/hm_objects.dir/src/model/constants.c.o
 hm_objects: CMakeFiles/hm_objects.dir/src/model/init.c.o
+hm_objects: CMakeFiles/hm_objects.dir/src/model/json_codec.c.o
+hm_objects: CMakeFiles/hm_objects.dir/src/model/json_compare.c.o
+hm_objects: CMakeFiles/hm_objects.dir/src/model/json_value.c.o
 hm_objects: CMakeFiles/hm_objects.dir/src/model/log.c.o
+hm_objects: CMakeFiles/hm_objects.dir/src/model/log_json.c.o
 hm_objects: CMakeFiles/hm_objects.dir/src/model/model.c.o
 hm_objects: CMakeFiles/hm_objects.dir/src/model/obj.c.o
 hm_objects: CMakeFiles/hm_objects.dir/src/model/platform.c.o
+hm_objects: CMakeFiles/hm_objects.dir/src/model/rdata_cal.c.o
 hm_objects: CMakeFiles/hm_objects.dir/src/model/refine.c.o
 hm_objects: CMakeFiles/hm_objects.dir/src/model/types.c.o
 hm_objects: CMakeFiles/hm_objects.dir/src/model/vtype.c.o
 hm_objects: CMakeFiles/hm_objects.dir/src/model/zmap.c.o
+hm_objects: CMakeFiles/hm_objects.dir/src/ops/abstract_machine_spec.c.o
+hm_objects: CMakeFiles/hm_objects.dir/src/ops/abstract_machine_specx.c.o
+hm_objects: CMakeFiles/hm_objects.dir/src/ops/locks_spec.c.o
+hm_objects: CMakeFiles/hm_objects.dir/src/ops/mem_manager_spec.c.o
+hm_objects: CMakeFiles/hm_objects.dir/src/ops/mem_manager_spec0.c.o
+hm_objects: CMakeFiles/hm_objects.dir/src/ops/mmio_spt_ops_spec.c.o
+hm_objects: CMakeFiles/hm_objects.dir/src/ops/mmio_spt_walk_spec.c.o
+hm_objects: CMakeFiles/hm_objects.dir/src/ops/npt_ops_spec.c.o
+hm_objects: CMakeFiles/hm_objects.dir/src/ops/npt_walk_spec.c.o
 hm_objects: CMakeFiles/hm_objects.dir/src/ops/ops_table.c.o
+hm_objects: CMakeFiles/hm_objects.dir/src/ops/page_manager_spec.c.o
+hm_objects: CMakeFiles/hm_objects.dir/src/ops/trap_concurrent_mem.c.o
+hm_objects: CMakeFiles/hm_objects.dir/src/ops/trap_concurrent_oracle.c.o
+hm_objects: CMakeFiles/hm_objects.dir/src/ops/trap_concurrent_pt.c.o
+hm_objects: CMakeFiles/hm_objects.dir/src/ops/trap_concurrent_smmu.c.o
+hm_objects: CMakeFiles/hm_objects.dir/src/ops/trap_concurrent_vm.c.o
 hm_objects: CMakeFiles/hm_objects.dir/build.make
 .PHONY : hm_objects
 

@@ -74,29 +74,71 @@ hypsecmodel_OBJECTS =
 
 # External object files for target hypsecmodel
 hypsecmodel_EXTERNAL_OBJECTS = \
+"/work/main/build/CMakeFiles/hm_objects.dir/src/model/api_json.c.o" \
 "/work/main/build/CMakeFiles/hm_objects.dir/src/model/constants.c.o" \
 "/work/main/build/CMakeFiles/hm_objects.dir/src/model/init.c.o" \
+"/work/main/build/CMakeFiles/hm_objects.dir/src/model/json_codec.c.o" \
+"/work/main/build/CMakeFiles/hm_objects.dir/src/model/json_compare.c.o" \
+"/work/main/build/CMakeFiles/hm_objects.dir/src/model/json_value.c.o" \
 "/work/main/build/CMakeFiles/hm_objects.dir/src/model/log.c.o" \
+"/work/main/build/CMakeFiles/hm_objects.dir/src/model/log_json.c.o" \
 "/work/main/build/CMakeFiles/hm_objects.dir/src/model/model.c.o" \
 "/work/main/build/CMakeFiles/hm_objects.dir/src/model/obj.c.o" \
 "/work/main/build/CMakeFiles/hm_objects.dir/src/model/platform.c.o" \
+"/work/main/build/CMakeFiles/hm_objects.dir/src/model/rdata_cal.c.o" \
 "/work/main/build/CMakeFiles/hm_objects.dir/src/model/refine.c.o" \
 "/work/main/build/CMakeFiles/hm_objects.dir/src/model/types.c.o" \
 "/work/main/build/CMakeFiles/hm_objects.dir/src/model/vtype.c.o" \
 "/work/main/build/CMakeFiles/hm_objects.dir/src/model/zmap.c.o" \
-"/work/main/build/CMakeFiles/hm_objects.dir/src/ops/ops_table.c.o"
+"/work/main/build/CMakeFiles/hm_objects.dir/src/ops/abstract_machine_spec.c.o" \
+"/work/main/build/CMakeFiles/hm_objects.dir/src/ops/abstract_machine_specx.c.o" \
+"/work/main/build/CMakeFiles/hm_objects.dir/src/ops/locks_spec.c.o" \
+"/work/main/build/CMakeFiles/hm_objects.dir/src/ops/mem_manager_spec.c.o" \
+"/work/main/build/CMakeFiles/hm_objects.dir/src/ops/mem_manager_spec0.c.o" \
+"/work/main/build/CMakeFiles/hm_objects.dir/src/ops/mmio_spt_ops_spec.c.o" \
+"/work/main/build/CMakeFiles/hm_objects.dir/src/ops/mmio_spt_walk_spec.c.o" \
+"/work/main/build/CMakeFiles/hm_objects.dir/src/ops/npt_ops_spec.c.o" \
+"/work/main/build/CMakeFiles/hm_objects.dir/src/ops/npt_walk_spec.c.o" \
+"/work/main/build/CMakeFiles/hm_objects.dir/src/ops/ops_table.c.o" \
+"/work/main/build/CMakeFiles/hm_objects.dir/src/ops/page_manager_spec.c.o" \
+"/work/main/build/CMakeFiles/hm_objects.dir/src/ops/trap_concurrent_mem.c.o" \
+"/work/main/build/CMakeFiles/hm_objects.dir/src/ops/trap_concurrent_oracle.c.o" \
+"/work/main/build/CMakeFiles/hm_objects.dir/src/ops/trap_concurrent_pt.c.o" \
+"/work/main/build/CMakeFiles/hm_objects.dir/src/ops/trap_concurrent_smmu.c.o" \
+"/work/main/build/CMakeFiles/hm_objects.dir/src/ops/trap_concurrent_vm.c.o"
 
+libhypsecmodel.so.0.1.0: CMakeFiles/hm_objects.dir/src/model/api_json.c.o
 libhypsecmodel.so.0.1.0: CMakeFiles/hm_objects.dir/src/model/constants.c.o
 libhypsecmodel.so.0.1.0: CMakeFiles/hm_objects.dir/src/model/init.c.o
+libhypsecmodel.so.0.1.0: CMakeFiles/hm_objects.dir/src/model/json_codec.c.o
+libhypsecmodel.so.0.1.0: CMakeFiles/hm_objects.dir/src/model/json_compare.c.o
+libhypsecmodel.so.0.1.0: CMakeFiles/hm_objects.dir/src/model/json_value.c.o
 libhypsecmodel.so.0.1.0: CMakeFiles/hm_objects.dir/src/model/log.c.o
+libhypsecmodel.so.0.1.0: CMakeFiles/hm_objects.dir/src/model/log_json.c.o
 libhypsecmodel.so.0.1.0: CMakeFiles/hm_objects.dir/src/model/model.c.o
 libhypsecmodel.so.0.1.0: CMakeFiles/hm_objects.dir/src/model/obj.c.o
 libhypsecmodel.so.0.1.0: CMakeFiles/hm_objects.dir/src/model/platform.c.o
+libhypsecmodel.so.0.1.0: CMakeFiles/hm_objects.dir/src/model/rdata_cal.c.o
 libhypsecmodel.so.0.1.0: CMakeFiles/hm_objects.dir/src/model/refine.c.o
 libhypsecmodel.so.0.1.0: CMakeFiles/hm_objects.dir/src/model/types.c.o
 libhypsecmodel.so.0.1.0: CMakeFiles/hm_objects.dir/src/model/vtype.c.o
 libhypsecmodel.so.0.1.0: CMakeFiles/hm_objects.dir/src/model/zmap.c.o
+libhypsecmodel.so.0.1.0: CMakeFiles/hm_objects.dir/src/ops/abstract_machine_spec.c.o
+libhypsecmodel.so.0.1.0: CMakeFiles/hm_objects.dir/src/ops/abstract_machine_specx.c.o
+libhypsecmodel.so.0.1.0: CMakeFiles/hm_objects.dir/src/ops/locks_spec.c.o
+libhypsecmodel.so.0.1.0: CMakeFiles/hm_objects.dir/src/ops/mem_manager_spec.c.o
+libhypsecmodel.so.0.1.0: CMakeFiles/hm_objects.dir/src/ops/mem_manager_spec0.c.o
+libhypsecmodel.so.0.1.0: CMakeFiles/hm_objects.dir/src/ops/mmio_spt_ops_spec.c.o
+libhypsecmodel.so.0.1.0: CMakeFiles/hm_objects.dir/src/ops/mmio_spt_walk_spec.c.o
+libhypsecmodel.so.0.1.0: CMakeFiles/hm_objects.dir/src/ops/npt_ops_spec.c.o
+libhypsecmodel.so.0.1.0: CMakeFiles/hm_objects.dir/src/ops/npt_walk_spec.c.o
 libhypsecmodel.so.0.1.0: CMakeFiles/hm_objects.dir/src/ops/ops_table.c.o
+libhypsecmodel.so.0.1.0: CMakeFiles/hm_objects.dir/src/ops/page_manager_spec.c.o
+libhypsecmodel.so.0.1.0: CMakeFiles/hm_objects.dir/src/ops/trap_concurrent_mem.c.o
+libhypsecmodel.so.0.1.0: CMakeFiles/hm_objects.dir/src/ops/trap_concurrent_oracle.c.o
+libhypsecmodel.so.0.1.0: CMakeFiles/hm_objects.dir/src/ops/trap_concurrent_pt.c.o
+libhypsecmodel.so.0.1.0: CMakeFiles/hm_objects.dir/src/ops/trap_concurrent_smmu.c.o
+libhypsecmodel.so.0.1.0: CMakeFiles/hm_objects.dir/src/ops/trap_concurrent_vm.c.o
 libhypsecmodel.so.0.1.0: CMakeFiles/hypsecmodel.dir/build.make
 libhypsecmodel.so.0.1.0: CMakeFiles/hypsecmodel.dir/link.txt
 	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --bold --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_1) "Linking C shared library libhypsecmodel.so"

@@ -6,5 +6,5 @@ C_DEFINES = -Dhypsecmodel_EXPORTS
 
 C_INCLUDES = -I/work/main/include -I/work/main/src/model -I/work/main/src/ops -I/usr/include/glib-2.0 -I/usr/lib/x86_64-linux-gnu/glib-2.0/include
 
-C_FLAGS = -O2 -g -DNDEBUG -fPIC -Wall -Wextra -Wno-unused-parameter -std=gnu11
+C_FLAGS = -g -fPIC -Wall -Wextra -Wno-unused-parameter -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined -std=gnu11
 

@@ -1,0 +1,255 @@
+/* ZMap semantics (RData.md's ZMap.t): defaults, persistence, canonical
+ * equality, diffs, and a randomized comparison against a plain table. */
+#include "hm_test.h"
+
+#include <glib.h>
+
+static void test_absent_key_reads_default(void **state)
+{
+	(void)state;
+	hm_map *m = hm_map_new_z(7);
+	assert_z_equal(hm_map_get_z(m, 0), 7);
+	assert_z_equal(hm_map_get_z(m, -1), 7);
+	assert_z_equal(hm_map_get_z(m, INVALID64), 7);
+	assert_int_equal(hm_map_count(m), 0);
+}
+
+static void test_set_is_persistent(void **state)
+{
+	(void)state;
+	hm_map *a = hm_map_new_z(0);
+	hm_map *b = hm_map_set_z(a, 0x40001, 5);
+	hm_map *c = hm_map_set_z(b, 0x40001, 6);
+	assert_z_equal(hm_map_get_z(a, 0x40001), 0);
+	assert_z_equal(hm_map_get_z(b, 0x40001), 5);
+	assert_z_equal(hm_map_get_z(c, 0x40001), 6);
+	assert_int_equal(hm_map_count(b), 1);
+	assert_int_equal(hm_map_count(c), 1);
+}
+
+static void test_setting_same_value_keeps_map(void **state)
+{
+	(void)state;
+	hm_map *a = hm_map_set_z(hm_map_new_z(0), 3, 9);
+	assert_ptr_equal(hm_map_set_z(a, 3, 9), a);
+	/* writing the default where there is no entry changes nothing */
+	assert_ptr_equal(hm_map_set_z(a, 4, 0), a);
+}
+
+static void test_setting_default_removes_entry(void **state)
+{
+	(void)state;
+	hm_map *empty = hm_map_new_z(0);
+	hm_map *a = hm_map_set_z(empty, 100, 1);
+	hm_map *b = hm_map_set_z(a, 100, 0);
+	assert_int_equal(hm_map_count(b), 0);
+	assert_true(hm_map_equal(b, empty));
+	assert_false(hm_map_equal(a, empty));
+}
+
+static void test_wide_and_negative_keys(void **state)
+{
+	(void)state;
+	hm_map *m = hm_map_new_z(0);
+	m = hm_map_set_z(m, INVALID64, 1);
+	m = hm_map_set_z(m, -1, 2);
+	m = hm_map_set_z(m, (hm_z)1 << 40, 3);
+	m = hm_map_set_z(m, 0, 4);
+	assert_z_equal(hm_map_get_z(m, INVALID64), 1);
+	assert_z_equal(hm_map_get_z(m, -1), 2);
+	assert_z_equal(hm_map_get_z(m, (hm_z)1 << 40), 3);
+	assert_z_equal(hm_map_get_z(m, 0), 4);
+	assert_z_equal(hm_map_get_z(m, INVALID64 - 1), 0);
+	assert_z_equal(hm_map_get_z(m, -2), 0);
+	assert_int_equal(hm_map_count(m), 4);
+}
+
+static bool collect(hm_z key, const void *val, void *ctx)
+{
+	GArray *a = ctx;
+	g_array_append_val(a, key);
+	(void)val;
+	return true;
+}
+
+static void test_foreach_order(void **state)
+{
+	(void)state;
+	hm_map *m = hm_map_new_z(0);
+	hm_z keys[] = {-5, 1 << 20, 3, INVALID64, 0x40001, -1};
+	for (size_t i = 0; i < 6; i++)
+		m = hm_map_set_z(m, keys[i], 1);
+	GArray *a = g_array_new(FALSE, FALSE, sizeof(hm_z));
+	hm_map_foreach(m, collect, a);
+	/* non-negative ascending, then negative ascending */
+	hm_z expect[] = {3, 0x40001, 1 << 20, INVALID64, -5, -1};
+	assert_int_equal(a->len, 6);
+	for (size_t i = 0; i < 6; i++)
+		assert_z_equal(g_array_index(a, hm_z, i), expect[i]);
+	g_array_free(a, TRUE);
+}
+
+static void test_equality_ignores_history(void **state)
+{
+	(void)state;
+	/* a map that grew tall for a big key and lost it equals one that
+	 * never had it */
+	hm_map *a = hm_map_set_z(hm_map_new_z(0), 5, 1);
+	hm_map *tall = hm_map_set_z(a, INVALID64, 2);
+	hm_map *back = hm_map_set_z(tall, INVALID64, 0);
+	assert_true(hm_map_equal(a, back));
+	assert_true(hm_map_equal(back, a));
+	hm_map *other = hm_map_set_z(back, 6, 1);
+	assert_false(hm_map_equal(a, other));
+	/* same entries, different defaults: different maps */
+	assert_false(hm_map_equal(hm_map_new_z(0), hm_map_new_z(1)));
+}
+
+typedef struct diff_rec {
+	hm_z keys[16];
+	hm_z va[16], vb[16];
+	int n;
+} diff_rec;
+
+static void record_diff(hm_z key, const void *va, const void *vb, void *ctx)
+{
+	diff_rec *d = ctx;
+	d->keys[d->n] = key;
+	d->va[d->n] = *(const hm_z *)va;
+	d->vb[d->n] = *(const hm_z *)vb;
+	d->n++;
+}
+
+static void test_diff_lists_changed_keys(void **state)
+{
+	(void)state;
+	hm_map *a = hm_map_new_z(0);
+	a = hm_map_set_z(a, 1, 10);
+	a = hm_map_set_z(a, 2, 20);
+	hm_map *b = hm_map_set_z(a, 2, 21);
+	b = hm_map_set_z(b, 1, 0);
+	b = hm_map_set_z(b, INVALID64, 5); /* b grows taller than a */
+	diff_rec d = {0};
+	hm_map_diff(a, b, record_diff, &d);
+	assert_int_equal(d.n, 3);
+	assert_z_equal(d.keys[0], 1);
+	assert_z_equal(d.va[0], 10);
+	assert_z_equal(d.vb[0], 0);
+	assert_z_equal(d.keys[1], 2);
+	assert_z_equal(d.va[1], 20);
+	assert_z_equal(d.vb[1], 21);
+	assert_z_equal(d.keys[2], INVALID64);
+	assert_z_equal(d.va[2], 0);
+	assert_z_equal(d.vb[2], 5);
+	diff_rec none = {0};
+	hm_map_diff(b, b, record_diff, &none);
+	assert_int_equal(none.n, 0);
+}
+
+static void test_with_default(void **state)
+{
+	(void)state;
+	hm_map *a = hm_map_set_z(hm_map_set_z(hm_map_new_z(0), 1, 5), 2, 7);
+	hm_map *b = hm_map_with_default(a, &(hm_z){5});
+	assert_z_equal(hm_map_get_z(b, 1), 5);
+	assert_z_equal(hm_map_get_z(b, 2), 7);
+	assert_z_equal(hm_map_get_z(b, 3), 5);
+	assert_int_equal(hm_map_count(b), 1); /* key 1 now equals the default */
+}
+
+static void test_s2page_elements(void **state)
+{
+	(void)state;
+	hm_s2page inv = {INVALID, 0, INVALID64};
+	hm_map *m = hm_map_new(&hm_t_map_s2page, &inv);
+	hm_s2page p = {1, 2, 0x80000};
+	m = hm_map_set(m, 0x40001, &p);
+	const hm_s2page *got = s2page_at(m, 0x40001);
+	assert_z_equal(got->s2_owner, 1);
+	assert_z_equal(got->s2_count, 2);
+	assert_z_equal(got->s2_gfn, 0x80000);
+	assert_z_equal(s2page_at(m, 0x40002)->s2_owner, INVALID);
+}
+
+static void test_nested_bool_maps(void **state)
+{
+	(void)state;
+	const hm_npt *npt = hm_npt_empty();
+	assert_false(hm_map2_get_bool(npt->pud_t, 3, 4));
+	hm_map *pud = hm_map2_set_bool(npt->pud_t, 3, 4, true);
+	assert_true(hm_map2_get_bool(pud, 3, 4));
+	assert_false(hm_map2_get_bool(pud, 3, 5));
+	assert_false(hm_map2_get_bool(pud, 4, 4));
+	hm_map *pmd = hm_map3_set_bool(npt->pmd_t, 1, 2, 3, true);
+	assert_true(hm_map3_get_bool(pmd, 1, 2, 3));
+	assert_false(hm_map3_get_bool(pmd, 1, 2, 4));
+	/* setting back to false gives a map equal to the empty one */
+	assert_true(hm_map_equal(hm_map3_set_bool(pmd, 1, 2, 3, false), npt->pmd_t));
+}
+
+/* Random sets against a hash table: 20000 operations on keys drawn from
+ * a mix of small, page-number-like and huge values. */
+static void test_random_against_table(void **state)
+{
+	(void)state;
+	GHashTable *ref = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, g_free);
+	hm_map *m = hm_retain(hm_map_new_z(0));
+	GRand *rng = g_rand_new_with_seed(42);
+	for (int i = 0; i < 20000; i++) {
+		hm_pool *p = hm_pool_push();
+		int64_t k;
+		switch (g_rand_int_range(rng, 0, 3)) {
+		case 0:
+			k = g_rand_int_range(rng, 0, 64);
+			break;
+		case 1:
+			k = 0x40000 + g_rand_int_range(rng, 0, 4096);
+			break;
+		default:
+			k = (int64_t)(((uint64_t)g_rand_int(rng) << 32) | g_rand_int(rng));
+		}
+		int64_t v = g_rand_int_range(rng, 0, 4); /* 0 is the default: removes */
+		hm_map *n = hm_retain(hm_map_set_z(m, k, v));
+		hm_pool_pop(p);
+		hm_release(m);
+		m = n;
+		int64_t *kk = g_new(int64_t, 1), *vv = g_new(int64_t, 1);
+		*kk = k;
+		*vv = v;
+		if (v == 0) {
+			g_hash_table_remove(ref, kk);
+			g_free(kk);
+			g_free(vv);
+		} else {
+			g_hash_table_replace(ref, kk, vv);
+		}
+	}
+	assert_int_equal(hm_map_count(m), g_hash_table_size(ref));
+	GHashTableIter it;
+	gpointer key, val;
+	g_hash_table_iter_init(&it, ref);
+	while (g_hash_table_iter_next(&it, &key, &val))
+		assert_z_equal(hm_map_get_z(m, *(int64_t *)key), *(int64_t *)val);
+	hm_release(m);
+	g_rand_free(rng);
+	g_hash_table_destroy(ref);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_absent_key_reads_default),
+		cmocka_unit_test(test_set_is_persistent),
+		cmocka_unit_test(test_setting_same_value_keeps_map),
+		cmocka_unit_test(test_setting_default_removes_entry),
+		cmocka_unit_test(test_wide_and_negative_keys),
+		cmocka_unit_test(test_foreach_order),
+		cmocka_unit_test(test_equality_ignores_history),
+		cmocka_unit_test(test_diff_lists_changed_keys),
+		cmocka_unit_test(test_with_default),
+		cmocka_unit_test(test_s2page_elements),
+		cmocka_unit_test(test_nested_bool_maps),
+		cmocka_unit_test(test_random_against_table),
+	};
+	return cmocka_run_group_tests(tests, t_pool_setup, t_pool_teardown);
+}
