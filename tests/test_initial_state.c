@@ -145,6 +145,34 @@ static void test_config_errors(void **state)
 	expect_config_error("{\"cpus\": ", "config: line 1");
 }
 
+static void test_config_platform_tables(void **state)
+{
+	(void)state;
+	char *err = NULL;
+	hm_config *c = hm_config_from_json(
+		"{\"platform\": {\"verify_img\": {\"default\": 1, \"3\": 0}, \"exception_vector\": \"0x200\","
+		" \"shared_vcpu\": {\"9\": 77}}}",
+		&err);
+	assert_non_null(c);
+	hm_model *m = hm_model_new(c, &err);
+	const hm_platform *p = &m->platform;
+	assert_z_equal(p->verify_img(p->ctx, 3, 0), 0);
+	assert_z_equal(p->verify_img(p->ctx, 2, 0), 1);
+	assert_z_equal(p->exception_vector(p->ctx, 5), 0x200);
+	/* shared_vcpu is keyed by ctxt_id: vmid 1, vcpu 1 is 9 */
+	assert_z_equal(p->shared_vcpu(p->ctx, 1, 1), 77);
+	assert_z_equal(p->shared_vcpu(p->ctx, 1, 2), 0);
+	/* untouched parameters keep their documented defaults */
+	assert_z_equal(p->shared_kvm(p->ctx, 4), SHARED_KVM_START + 4);
+	assert_z_equal(p->reg_desc(p->ctx, 4), 0);
+	hm_model_free(m);
+	hm_config_free(c);
+	expect_config_error("{\"platform\": {\"verify\": 1}}",
+			    "config.platform.verify: unknown platform parameter");
+	expect_config_error("{\"platform\": {\"reg_desc\": {\"x\": 1}}}",
+			    "config.platform.reg_desc[x]: key is not");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -153,6 +181,7 @@ int main(void)
 		cmocka_unit_test(test_views_per_cpu),
 		cmocka_unit_test(test_config_json),
 		cmocka_unit_test(test_config_errors),
+		cmocka_unit_test(test_config_platform_tables),
 	};
 	return cmocka_run_group_tests(tests, t_pool_setup, t_pool_teardown);
 }

@@ -102,7 +102,7 @@ hm_config *hm_config_from_json(const char *text, char **err_out)
 	json_error_t jerr;
 	json_t *j = json_loads(text, 0, &jerr);
 	hm_config *c = hm_config_new();
-	static const char *const known[] = {"cpus", "memory", "smmu", "seed", NULL};
+	static const char *const known[] = {"cpus", "memory", "smmu", "seed", "platform", NULL};
 	if (!j) {
 		g_string_append_printf(err, "config: line %d: %s", jerr.line, jerr.text);
 		goto fail;
@@ -176,6 +176,9 @@ hm_config *hm_config_from_json(const char *text, char **err_out)
 			if (!parse_smmu(c, json_array_get(smmu, i), i, err))
 				goto fail;
 	}
+	const json_t *platform = json_object_get(j, "platform");
+	if (platform && !hm_platform_tables_parse(&c->platform, platform, err))
+		goto fail;
 	json_decref(j);
 	g_string_free(err, TRUE);
 	return c;

@@ -22,6 +22,7 @@ void hm_config_free(hm_config *c)
 		return;
 	g_array_free(c->memory, TRUE);
 	g_array_free(c->smmu, TRUE);
+	hm_platform_tables_clear(&c->platform);
 	g_free(c);
 }
 

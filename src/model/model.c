@@ -124,6 +124,8 @@ hm_model *hm_model_new(const hm_config *c, char **err)
 		g_hash_table_new_full(doracle_key_hash, doracle_key_equal, g_free, g_free);
 	m->refinement_report = g_string_new(NULL);
 	hm_platform_defaults(&m->platform);
+	m->platform_tables = hm_platform_tables_dup(&c->platform);
+	hm_platform_apply_tables(&m->platform, m->platform_tables);
 
 	hm_pool *pool = hm_pool_push();
 	m->multi_oracle = hm_retain(hm_oracle_new(&multi_ops, m, "multi-cpu"));
@@ -165,6 +167,7 @@ void hm_model_free(hm_model *m)
 	g_hash_table_destroy(m->doracle_script);
 	g_hash_table_destroy(m->core_doracle_script);
 	g_string_free(m->refinement_report, TRUE);
+	hm_platform_tables_free(m->platform_tables);
 	g_free(m);
 }
 

@@ -7,6 +7,7 @@
 
 #include <glib.h>
 
+#include "platform_table.h"
 #include "spec.h"
 #include "state.h"
 
@@ -28,6 +29,7 @@ struct hm_config {
 	GArray *memory; /* hm_region */
 	GArray *smmu;   /* hm_smmu_dev */
 	uint64_t seed;
+	hm_platform_tables platform; /* config.platform */
 };
 
 /* A scripted data-oracle answer. */
@@ -44,6 +46,7 @@ struct hm_model {
 	GHashTable *doracle_script, *core_doracle_script; /* hm_doracle_key -> hm_z */
 	uint64_t seed;
 	hm_platform platform;
+	hm_platform_tables *platform_tables; /* what config.platform set */
 	bool full_logs;
 	/* the last HM_LEVEL_BOTH step's disagreement, as path lines */
 	GString *refinement_report;
