@@ -128,6 +128,12 @@ typedef struct hm_arg {
 hm_error hm_model_step(hm_model *m, int cpu, hm_level level, const char *op, const hm_arg *args,
 		       size_t nargs, hm_result *out, char **err);
 
+/* The fast path for callers that step millions of times: look the op up
+ * once, then pass its arguments in the order hm_op_arg_name gives. */
+int hm_op_index(const char *op); /* -1 if unknown */
+hm_error hm_model_step_index(hm_model *m, int cpu, hm_level level, size_t op, const hm_z *argv,
+			     hm_result *out, char **err);
+
 /* The ops the model knows, with their parameter names. */
 size_t hm_op_count(void);
 const char *hm_op_name(size_t i);

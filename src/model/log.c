@@ -8,12 +8,13 @@
 
 /* ---- MultiLog ---- */
 
-static const char *const mev_names[HM_MEV_COUNT] = {
+static const char *const mev_names[HM_MEV_COUNT + 1] = {
 	"INC_TICKET", "INC_NOW", "GET_NOW", "CAS_TICKET", "HOLD_LOCK", "WAIT_LOCK", "REL_LOCK",
 	"OPULL", "OCORE_DATA", "OS2_PAGE", "ONPT", "OVMINFO", "OSPT", "OSMMU", "OFLATMEM",
+	"COMPACTED",
 };
 
-const char *hm_mev_name(hm_mev e) { return e < HM_MEV_COUNT ? mev_names[e] : "?"; }
+const char *hm_mev_name(hm_mev e) { return e <= HM_MEV_COMPACTED ? mev_names[e] : "?"; }
 
 bool hm_mev_from_name(const char *name, hm_mev *out)
 {
@@ -84,6 +85,11 @@ hm_calock hm_h_calock(const hm_mlog *l)
 	return l->calock;
 }
 
+static size_t fresh_above(const hm_mlog *next)
+{
+	return (!next || next->ev == HM_MEV_COMPACTED) ? 1 : next->fresh + 1;
+}
+
 static hm_mlog *mlog_alloc(hm_z cpu, hm_mev ev, const hm_mlog *next)
 {
 	hm_mlog *c = hm_obj_new(&hm_t_mlog, sizeof *c);
@@ -91,6 +97,7 @@ static hm_mlog *mlog_alloc(hm_z cpu, hm_mev ev, const hm_mlog *next)
 	c->ev = ev;
 	c->next = hm_retain(next);
 	c->len = hm_mlog_len(next) + 1;
+	c->fresh = fresh_above(next);
 	return c;
 }
 
@@ -111,30 +118,140 @@ hm_mlog *hm_mlog_cons_core(hm_z cpu, hm_core_data cd, const hm_mlog *next)
 	return c;
 }
 
-static hm_mlog *mlog_copy_cell(const hm_mlog *c, const hm_mlog *next)
+/* A compacted cell standing for `count` events, on top of next. Its
+ * H_CalLock value is the one of the list it replaced: valid on top of the
+ * suffix that list had, which is where the oracle and append put it. */
+static hm_mlog *compacted_cell(const hm_mlog_compacted *from, hm_z count, hm_calock memo,
+			       const hm_mlog *next);
+
+hm_mlog *hm_mlog_compacted_new(const hm_mlog_compacted *from, hm_z count, const hm_mlog *next)
 {
+	return compacted_cell(from, count, from->cell.calock, next);
+}
+
+static hm_mlog *compacted_cell(const hm_mlog_compacted *from, hm_z count, hm_calock memo,
+			       const hm_mlog *next)
+{
+	hm_mlog_compacted *c = hm_obj_new(&hm_t_mlog, sizeof *c);
+	c->cell.ev = HM_MEV_COMPACTED;
+	c->cell.cpu = -1;
+	c->cell.n = count;
+	c->cell.calock = memo;
+	c->cell.next = hm_retain(next);
+	c->cell.len = (size_t)count + hm_mlog_len(next);
+	if (from) {
+		for (int i = 0; i < HM_SNAP_KINDS; i++)
+			c->snaps[i] = hm_retain(from->snaps[i]);
+		c->has_core = from->has_core;
+		c->cell.core_data = from->cell.core_data;
+	}
+	return &c->cell;
+}
+
+static hm_mlog *mlog_copy_cell(const hm_mlog *c, size_t count, const hm_mlog *next)
+{
+	if (c->ev == HM_MEV_COMPACTED)
+		return compacted_cell((const hm_mlog_compacted *)c, (hm_z)count, c->calock, next);
 	if (c->ev == HM_MEV_OCORE_DATA)
 		return hm_mlog_cons_core(c->cpu, c->core_data, next);
 	return hm_mlog_cons(c->cpu, c->ev, c->n, c->snap, next);
 }
 
-/* Rebuilds cells [0, k) of a on top of tail. */
+/* Rebuilds the first k events of a on top of tail. A compacted cell met
+ * among them stands for the rest of the k. */
 static hm_mlog *mlog_rebuild(const hm_mlog *a, size_t k, const hm_mlog *tail)
 {
 	if (k == 0)
 		return (hm_mlog *)tail;
-	/* Collect the first k cells, then cons them back from the last. */
+	/* Collect the cells, then cons them back from the last. */
 	const hm_mlog **cells = malloc(k * sizeof *cells);
 	if (!cells)
 		abort();
-	const hm_mlog *p = a;
-	for (size_t i = 0; i < k; i++, p = p->next)
-		cells[i] = p;
+	size_t n = 0, events = 0, last_count = 1;
+	for (const hm_mlog *p = a; events < k; p = p->next) {
+		cells[n++] = p;
+		if (p->ev == HM_MEV_COMPACTED) {
+			last_count = k - events;
+			break;
+		}
+		events++;
+	}
 	hm_mlog *acc = (hm_mlog *)tail;
-	for (size_t i = k; i-- > 0;)
-		acc = mlog_copy_cell(cells[i], acc);
+	for (size_t i = n; i-- > 0;)
+		acc = mlog_copy_cell(cells[i], i == n - 1 ? last_count : 1, acc);
 	free(cells);
 	return acc;
+}
+
+static int snap_slot(hm_mev ev)
+{
+	return (ev >= HM_MEV_OS2_PAGE && ev <= HM_MEV_OFLATMEM) ? (int)(ev - HM_MEV_OS2_PAGE) : -1;
+}
+
+const void *hm_mlog_newest_snap(const hm_mlog *l, hm_mev ev)
+{
+	for (; l; l = l->next) {
+		if (l->ev == ev)
+			return l->snap;
+		if (l->ev == HM_MEV_COMPACTED)
+			return ((const hm_mlog_compacted *)l)->snaps[snap_slot(ev)];
+	}
+	return NULL;
+}
+
+bool hm_mlog_newest_core(const hm_mlog *l, hm_core_data *out)
+{
+	for (; l; l = l->next) {
+		if (l->ev == HM_MEV_OCORE_DATA) {
+			*out = l->core_data;
+			return true;
+		}
+		if (l->ev == HM_MEV_COMPACTED) {
+			const hm_mlog_compacted *c = (const hm_mlog_compacted *)l;
+			*out = c->cell.core_data;
+			return c->has_core;
+		}
+	}
+	return false;
+}
+
+hm_mlog *hm_mlog_compact(const hm_mlog *l, size_t keep)
+{
+	const hm_mlog *p;
+	if (!l || l->ev == HM_MEV_COMPACTED || l->fresh <= 2 * keep)
+		return (hm_mlog *)l;
+	/* The events below the newest `keep` become one compacted cell. */
+	const hm_mlog *cut = l;
+	for (size_t i = 0; i < keep; i++)
+		cut = cut->next;
+	hm_mlog_compacted tmp = {0};
+	bool found_core = false;
+	int missing = HM_SNAP_KINDS;
+	for (p = cut; p && (missing > 0 || !found_core); p = p->next) {
+		if (p->ev == HM_MEV_COMPACTED) {
+			const hm_mlog_compacted *c = (const hm_mlog_compacted *)p;
+			for (int i = 0; i < HM_SNAP_KINDS; i++)
+				if (!tmp.snaps[i])
+					tmp.snaps[i] = c->snaps[i];
+			if (!found_core && c->has_core) {
+				tmp.cell.core_data = c->cell.core_data;
+				found_core = true;
+			}
+			break;
+		}
+		int slot = snap_slot(p->ev);
+		if (slot >= 0 && !tmp.snaps[slot]) {
+			tmp.snaps[slot] = p->snap;
+			missing--;
+		}
+		if (p->ev == HM_MEV_OCORE_DATA && !found_core) {
+			tmp.cell.core_data = p->core_data;
+			found_core = true;
+		}
+	}
+	tmp.has_core = found_core;
+	hm_mlog *bottom = compacted_cell(&tmp, (hm_z)hm_mlog_len(cut), cut->calock, NULL);
+	return mlog_rebuild(l, keep, bottom);
 }
 
 hm_mlog *hm_mlog_append(const hm_mlog *a, const hm_mlog *b)
@@ -158,7 +275,10 @@ static void mlog_free(void *obj)
 	while (c) {
 		hm_mlog *next = c->next;
 		hm_release(c->snap);
-		free(c);
+		if (c->ev == HM_MEV_COMPACTED)
+			for (int i = 0; i < HM_SNAP_KINDS; i++)
+				hm_release(((hm_mlog_compacted *)c)->snaps[i]);
+		hm_obj_free(c);
 		if (next && --next->o.rc == 0)
 			c = next;
 		else
@@ -166,10 +286,34 @@ static void mlog_free(void *obj)
 	}
 }
 
+static bool calock_equal(hm_calock a, hm_calock b)
+{
+	return a.some == b.some && a.hold == b.hold && a.has_i == b.has_i && a.n == b.n && a.i == b.i;
+}
+
+static const hm_vtype *mev_snap_type(hm_mev e);
+
 bool hm_mlog_cells_equal(const hm_mlog *a, const hm_mlog *b)
 {
 	if (a->cpu != b->cpu || a->ev != b->ev || a->n != b->n)
 		return false;
+	if (a->ev == HM_MEV_COMPACTED) {
+		const hm_mlog_compacted *x = (const hm_mlog_compacted *)a, *y = (const hm_mlog_compacted *)b;
+		if (!calock_equal(a->calock, b->calock) || x->has_core != y->has_core ||
+		    (x->has_core && (a->core_data.next_vmid != b->core_data.next_vmid ||
+				     a->core_data.next_remap_ptr != b->core_data.next_remap_ptr)))
+			return false;
+		for (int i = 0; i < HM_SNAP_KINDS; i++) {
+			if (!x->snaps[i] || !y->snaps[i]) {
+				if (x->snaps[i] != y->snaps[i])
+					return false;
+				continue;
+			}
+			if (!hm_val_equal(mev_snap_type(HM_MEV_OS2_PAGE + i), &x->snaps[i], &y->snaps[i]))
+				return false;
+		}
+		return true;
+	}
 	if (a->ev == HM_MEV_OCORE_DATA)
 		return a->core_data.next_vmid == b->core_data.next_vmid &&
 		       a->core_data.next_remap_ptr == b->core_data.next_remap_ptr;
@@ -182,7 +326,7 @@ bool hm_mlog_cells_equal(const hm_mlog *a, const hm_mlog *b)
 /* ---- SingleLog ---- */
 
 #define A(...) {__VA_ARGS__}
-const hm_aev_info hm_aev_table[HM_AEV_COUNT] = {
+const hm_aev_info hm_aev_table[HM_AEV_COUNT + 1] = {
 	[HM_AEV_OPT_GET] = {"OPT_GET", 1, A("vmid")},
 	[HM_AEV_OMAP_HOST] = {"OMAP_HOST", 1, A("addr")},
 	[HM_AEV_OCLEAR_VM] = {"OCLEAR_VM", 2, A("vmid", "pfn")},
@@ -210,6 +354,7 @@ const hm_aev_info hm_aev_table[HM_AEV_COUNT] = {
 	[HM_AEV_OLOAD_ENC_VCPU] = {"OLOAD_ENC_VCPU", 3, A("vmid", "vcpuid", "logn"), true, true},
 	[HM_AEV_OSAVE_ENC_BUF] = {"OSAVE_ENC_BUF", 4, A("vmid", "inbuf", "outbuf", "logn"), true},
 	[HM_AEV_OLOAD_ENC_BUF] = {"OLOAD_ENC_BUF", 3, A("vmid", "inbuf", "logn"), true},
+	[HM_AEV_COMPACTED] = {"COMPACTED", 1, A("count")},
 };
 #undef A
 
@@ -235,9 +380,12 @@ hm_slog *hm_slog_cons(hm_z cpu, hm_aev ev, const hm_z *args, hm_oracle *dorc,
 	c->ctxt = hm_retain(ctxt);
 	c->next = hm_retain(next);
 	c->len = hm_slog_len(next) + 1;
+	c->fresh = (!next || next->ev == HM_AEV_COMPACTED) ? 1 : next->fresh + 1;
 	return c;
 }
 
+/* Rebuilds the first k events of a on top of tail; a compacted cell met
+ * among them stands for the rest of the k. */
 static hm_slog *slog_rebuild(const hm_slog *a, size_t k, const hm_slog *tail)
 {
 	if (k == 0)
@@ -245,15 +393,41 @@ static hm_slog *slog_rebuild(const hm_slog *a, size_t k, const hm_slog *tail)
 	const hm_slog **cells = malloc(k * sizeof *cells);
 	if (!cells)
 		abort();
-	const hm_slog *p = a;
-	for (size_t i = 0; i < k; i++, p = p->next)
-		cells[i] = p;
+	size_t n = 0, events = 0;
+	hm_z last_count = 1;
+	for (const hm_slog *p = a; events < k; p = p->next) {
+		cells[n++] = p;
+		if (p->ev == HM_AEV_COMPACTED) {
+			last_count = (hm_z)(k - events);
+			break;
+		}
+		events++;
+	}
 	hm_slog *acc = (hm_slog *)tail;
-	for (size_t i = k; i-- > 0;)
-		acc = hm_slog_cons(cells[i]->cpu, cells[i]->ev, cells[i]->a, cells[i]->dorc,
-				   cells[i]->ctxt, acc);
+	for (size_t i = n; i-- > 0;) {
+		const hm_slog *c = cells[i];
+		if (c->ev == HM_AEV_COMPACTED) {
+			acc = hm_slog_cons(c->cpu, c->ev, &last_count, NULL, NULL, acc);
+			acc->len = (size_t)last_count + hm_slog_len(acc->next);
+		} else {
+			acc = hm_slog_cons(c->cpu, c->ev, c->a, c->dorc, c->ctxt, acc);
+		}
+	}
 	free(cells);
 	return acc;
+}
+
+hm_slog *hm_slog_compact(const hm_slog *l, size_t keep)
+{
+	if (!l || l->ev == HM_AEV_COMPACTED || l->fresh <= 2 * keep)
+		return (hm_slog *)l;
+	const hm_slog *cut = l;
+	for (size_t i = 0; i < keep; i++)
+		cut = cut->next;
+	hm_z count = (hm_z)hm_slog_len(cut);
+	hm_slog *bottom = hm_slog_cons(-1, HM_AEV_COMPACTED, &count, NULL, NULL, NULL);
+	bottom->len = (size_t)count;
+	return slog_rebuild(l, keep, bottom);
 }
 
 hm_slog *hm_slog_append(const hm_slog *a, const hm_slog *b)
@@ -277,7 +451,7 @@ static void slog_free(void *obj)
 		hm_slog *next = c->next;
 		hm_release(c->dorc);
 		hm_release(c->ctxt);
-		free(c);
+		hm_obj_free(c);
 		c = (next && --next->o.rc == 0) ? next : NULL;
 	}
 }
@@ -326,7 +500,7 @@ static void ulist_free(void *obj)
 	hm_ulist *c = obj;
 	while (c) {
 		hm_ulist *next = c->next;
-		free(c);
+		hm_obj_free(c);
 		c = (next && --next->o.rc == 0) ? next : NULL;
 	}
 }
@@ -364,7 +538,7 @@ bool hm_log_equal(hm_kind kind, const void *a, const void *b)
 
 /* ---- oracles ---- */
 
-static void oracle_free(void *obj) { free(obj); }
+static void oracle_free(void *obj) { hm_obj_free(obj); }
 
 hm_oracle *hm_oracle_new(const hm_oracle_ops *ops, void *ctx, const char *desc)
 {

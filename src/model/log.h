@@ -42,7 +42,10 @@ typedef enum hm_mev {
 	HM_MEV_OSPT,       /* OSPT (smmu: SPT) */
 	HM_MEV_OSMMU,      /* OSMMU (smmu_vmid: ZMap.t Z) */
 	HM_MEV_OFLATMEM,   /* OFLATMEM (flatmem: ZMap.t Z) */
-	HM_MEV_COUNT
+	HM_MEV_COUNT,
+	/* Not a Coq event: the bottom cell of a compacted log, standing for
+	 * `n` older events (see hm_mlog_compact). */
+	HM_MEV_COMPACTED = HM_MEV_COUNT
 } hm_mev;
 
 static inline bool hm_mev_is_ticket(hm_mev e) { return e <= HM_MEV_REL_LOCK; }
@@ -62,6 +65,7 @@ struct hm_mlog {
 	hm_obj o;
 	hm_mlog *next;
 	size_t len;
+	size_t fresh; /* cells from here down to a compacted cell or nil */
 	hm_calock calock; /* H_CalLock of this list */
 	hm_z cpu;
 	hm_mev ev;
@@ -71,6 +75,16 @@ struct hm_mlog {
 	                           ONPT, OVMINFO, OSPT: a record */
 };
 
+/* The cells of kind HM_MEV_COMPACTED: n is the number of events they
+ * stand for; snaps[e - HM_MEV_OS2_PAGE] the newest snapshot of kind e
+ * among them; core_data valid when has_core. */
+#define HM_SNAP_KINDS (HM_MEV_OFLATMEM - HM_MEV_OS2_PAGE + 1)
+typedef struct hm_mlog_compacted {
+	hm_mlog cell;
+	const void *snaps[HM_SNAP_KINDS];
+	bool has_core;
+} hm_mlog_compacted;
+
 /* TEVENT cpu e :: next (autoreleased). `snap` is retained. */
 hm_mlog *hm_mlog_cons(hm_z cpu, hm_mev ev, hm_z n, const void *snap, const hm_mlog *next);
 hm_mlog *hm_mlog_cons_core(hm_z cpu, hm_core_data cd, const hm_mlog *next);
@@ -79,6 +93,25 @@ static inline size_t hm_mlog_len(const hm_mlog *l) { return l ? l->len : 0; }
 
 /* H_CalLock l (LocksSpec.md), O(1) thanks to the memo. */
 hm_calock hm_h_calock(const hm_mlog *l);
+
+/* The snapshot of the newest event of kind ev in l (a shared-memory
+ * event carrying one), NULL when l has none: what Cal* replays. */
+const void *hm_mlog_newest_snap(const hm_mlog *l, hm_mev ev);
+bool hm_mlog_newest_core(const hm_mlog *l, hm_core_data *out);
+
+/* Log compaction (DESIGN.md: bounded memory). The spec reads a log only
+ * through H_CalLock of the whole list (memoized in each cell), its length
+ * (the oracle), and the newest snapshot of each kind among the events an
+ * oracle returns (Cal*). A compacted log keeps its newest `keep` events
+ * as they are and replaces the older ones by one HM_MEV_COMPACTED cell
+ * holding their number, the H_CalLock value of the list it replaces and
+ * the newest snapshot of each kind among them: every spec computation on
+ * the log gives the same result. Returns l itself while l has at most
+ * 2 * keep events above its compacted cell. */
+hm_mlog *hm_mlog_compact(const hm_mlog *l, size_t keep);
+/* A compacted cell like `from` (its snapshots and H_CalLock value) for
+ * `count` events on top of next (autoreleased): for decoding. */
+hm_mlog *hm_mlog_compacted_new(const hm_mlog_compacted *from, hm_z count, const hm_mlog *next);
 
 /* a ++ b (autoreleased; copies the cells of a). */
 hm_mlog *hm_mlog_append(const hm_mlog *a, const hm_mlog *b);
@@ -119,7 +152,9 @@ typedef enum hm_aev {
 	HM_AEV_OLOAD_ENC_VCPU,
 	HM_AEV_OSAVE_ENC_BUF,
 	HM_AEV_OLOAD_ENC_BUF,
-	HM_AEV_COUNT
+	HM_AEV_COUNT,
+	/* Not a Coq event: a[0] older events, compacted away. */
+	HM_AEV_COMPACTED = HM_AEV_COUNT
 } hm_aev;
 
 #define HM_AEV_MAX_ARGS 4
@@ -134,7 +169,7 @@ typedef struct hm_aev_info {
 	bool has_ctxt;  /* OLOAD_ENC_VCPU: cregs and cstates */
 } hm_aev_info;
 
-extern const hm_aev_info hm_aev_table[HM_AEV_COUNT];
+extern const hm_aev_info hm_aev_table[HM_AEV_COUNT + 1];
 bool hm_aev_from_name(const char *name, hm_aev *out);
 
 /* SEVENT cpuid e :: next */
@@ -142,6 +177,7 @@ struct hm_slog {
 	hm_obj o;
 	hm_slog *next;
 	size_t len;
+	size_t fresh; /* cells from here down to a compacted cell or nil */
 	hm_z cpu;
 	hm_aev ev;
 	hm_z a[HM_AEV_MAX_ARGS];
@@ -153,6 +189,9 @@ struct hm_slog {
 hm_slog *hm_slog_cons(hm_z cpu, hm_aev ev, const hm_z *args, hm_oracle *dorc,
 		      const void *ctxt, const hm_slog *next);
 hm_slog *hm_slog_append(const hm_slog *a, const hm_slog *b);
+/* Compaction of the single log: CalStateH reads only the newest event an
+ * oracle returns, so older events become one count (HM_AEV_COMPACTED). */
+hm_slog *hm_slog_compact(const hm_slog *l, size_t keep);
 hm_slog *hm_slog_prefix(const hm_slog *l, size_t k);
 static inline size_t hm_slog_len(const hm_slog *l) { return l ? l->len : 0; }
 

@@ -65,11 +65,46 @@ static const char *mev_arg(hm_mev ev)
 	return NULL;
 }
 
+/* {"event": "COMPACTED", "count": n, "calock": ..., <newest snapshots by
+ * their Coq argument names>, "core_data": ...}. calock is H_CalLock of the
+ * list the cell replaced: null for None, else {"n": .., "hold": bool,
+ * "holder": cpu or null}. */
+static json_t *encode_compacted(const hm_mlog_compacted *c)
+{
+	json_t *e = json_object();
+	json_object_set_new(e, "event", json_string("COMPACTED"));
+	json_object_set_new(e, "count", hm_json_from_z(c->cell.n));
+	const hm_calock *k = &c->cell.calock;
+	if (k->some) {
+		json_t *cl = json_object();
+		json_object_set_new(cl, "n", hm_json_from_z(k->n));
+		json_object_set_new(cl, "hold", json_boolean(k->hold));
+		json_object_set_new(cl, "holder", k->has_i ? hm_json_from_z(k->i) : json_null());
+		json_object_set_new(e, "calock", cl);
+	} else {
+		json_object_set_new(e, "calock", json_null());
+	}
+	for (size_t i = 0; i < sizeof snap_kinds / sizeof snap_kinds[0]; i++) {
+		const void *snap = c->snaps[snap_kinds[i].ev - HM_MEV_OS2_PAGE];
+		if (!snap)
+			continue;
+		const void *tmpl = snap_template(snap_kinds[i].ev);
+		json_object_set_new(e, snap_kinds[i].arg, hm_json_encode(snap_kinds[i].type, &snap, &tmpl));
+	}
+	if (c->has_core)
+		json_object_set_new(e, "core_data", hm_json_encode(&hm_t_core_data, &c->cell.core_data, NULL));
+	return e;
+}
+
 json_t *hm_json_encode_mlog(const hm_mlog *l)
 {
 	json_t *a = json_array();
 	hm_pool *pool = hm_pool_push();
 	for (; l; l = l->next) {
+		if (l->ev == HM_MEV_COMPACTED) {
+			json_array_append_new(a, encode_compacted((const hm_mlog_compacted *)l));
+			break;
+		}
 		json_t *e = json_object();
 		json_object_set_new(e, "cpu", hm_json_from_z(l->cpu));
 		json_object_set_new(e, "event", json_string(hm_mev_name(l->ev)));
@@ -184,6 +219,71 @@ static bool decode_event_name(const json_t *e, const char *path, GString *err, c
 	return true;
 }
 
+static bool decode_compacted(const json_t *e, const char *path, GString *err, hm_mlog **out)
+{
+	const char *allowed[] = {"event", "count", "calock", "s2page", "npt", "info", "smmu",
+				 "smmu_vmid", "flatmem", "core_data"};
+	if (!only_keys(e, allowed, G_N_ELEMENTS(allowed), path, err))
+		return false;
+	hm_z count;
+	if (!get_z(e, "count", path, err, &count))
+		return false;
+	if (count < 1) {
+		g_string_append_printf(err, "%s.count: must be at least 1", path);
+		return false;
+	}
+	hm_mlog_compacted tmp = {0};
+	const json_t *cl = json_object_get(e, "calock");
+	if (json_is_object(cl)) {
+		const json_t *hold = json_object_get(cl, "hold"), *holder = json_object_get(cl, "holder");
+		tmp.cell.calock.some = true;
+		tmp.cell.calock.hold = json_is_true(hold);
+		char *p = g_strdup_printf("%s.calock", path);
+		bool ok = get_z(cl, "n", p, err, &tmp.cell.calock.n);
+		if (ok && holder && !json_is_null(holder)) {
+			tmp.cell.calock.has_i = true;
+			const char *why = NULL;
+			if (!hm_json_to_z(holder, &tmp.cell.calock.i, &why)) {
+				g_string_append_printf(err, "%s.holder: %s", p, why);
+				ok = false;
+			}
+		}
+		g_free(p);
+		if (!ok)
+			return false;
+	} else if (cl && !json_is_null(cl)) {
+		g_string_append_printf(err, "%s.calock: expected null or {n, hold, holder}", path);
+		return false;
+	}
+	/* decoded snapshots are owned by this frame until the cell takes them */
+	const void *snaps[HM_SNAP_KINDS] = {0};
+	bool ok = true;
+	for (size_t i = 0; ok && i < sizeof snap_kinds / sizeof snap_kinds[0]; i++) {
+		const json_t *v = json_object_get(e, snap_kinds[i].arg);
+		if (!v)
+			continue;
+		int slot = snap_kinds[i].ev - HM_MEV_OS2_PAGE;
+		char *p = g_strdup_printf("%s.%s", path, snap_kinds[i].arg);
+		snaps[slot] = hm_retain(snap_template(snap_kinds[i].ev));
+		ok = hm_json_overlay(snap_kinds[i].type, &snaps[slot], v, p, err);
+		g_free(p);
+	}
+	const json_t *cd = json_object_get(e, "core_data");
+	if (ok && cd) {
+		char *p = g_strdup_printf("%s.core_data", path);
+		ok = hm_json_overlay(&hm_t_core_data, &tmp.cell.core_data, cd, p, err);
+		tmp.has_core = true;
+		g_free(p);
+	}
+	for (int i = 0; i < HM_SNAP_KINDS; i++)
+		tmp.snaps[i] = snaps[i];
+	if (ok)
+		*out = hm_mlog_compacted_new(&tmp, count, NULL);
+	for (int i = 0; i < HM_SNAP_KINDS; i++)
+		hm_release(snaps[i]);
+	return ok;
+}
+
 bool hm_json_decode_mlog(const json_t *j, const char *path, GString *err, hm_mlog **out)
 {
 	if (!check_array(j, path, err))
@@ -192,6 +292,17 @@ bool hm_json_decode_mlog(const json_t *j, const char *path, GString *err, hm_mlo
 	for (size_t i = json_array_size(j); i-- > 0;) {
 		const json_t *e = json_array_get(j, i);
 		char *sub = g_strdup_printf("%s[%zu]", path, i);
+		const json_t *evname = json_is_object(e) ? json_object_get(e, "event") : NULL;
+		if (json_is_string(evname) && strcmp(json_string_value(evname), "COMPACTED") == 0) {
+			bool ok = i == json_array_size(j) - 1;
+			if (!ok)
+				g_string_append_printf(err, "%s: COMPACTED must be the oldest event", sub);
+			ok = ok && decode_compacted(e, sub, err, &acc);
+			g_free(sub);
+			if (!ok)
+				return false;
+			continue;
+		}
 		const char *name;
 		hm_mev ev = HM_MEV_INC_TICKET;
 		hm_z cpu = 0, n = 0;
@@ -252,6 +363,25 @@ bool hm_json_decode_slog(const json_t *j, const char *path, GString *err, hm_slo
 		hm_aev ev = 0;
 		hm_z cpu = 0, args[HM_AEV_MAX_ARGS] = {0};
 		bool ok = decode_event_name(e, sub, err, &name);
+		if (ok && strcmp(name, "COMPACTED") == 0) {
+			const char *allowed[] = {"cpu", "event", "count"};
+			ok = i == json_array_size(j) - 1;
+			if (!ok)
+				g_string_append_printf(err, "%s: COMPACTED must be the oldest event", sub);
+			ok = ok && only_keys(e, allowed, 3, sub, err) && get_z(e, "count", sub, err, &args[0]);
+			if (ok && args[0] < 1) {
+				g_string_append_printf(err, "%s.count: must be at least 1", sub);
+				ok = false;
+			}
+			if (ok) {
+				acc = hm_slog_cons(-1, HM_AEV_COMPACTED, args, NULL, NULL, NULL);
+				acc->len = (size_t)args[0];
+			}
+			g_free(sub);
+			if (!ok)
+				return false;
+			continue;
+		}
 		if (ok && !hm_aev_from_name(name, &ev)) {
 			g_string_append_printf(err, "%s.event: unknown SingleLog event \"%s\"", sub, name);
 			ok = false;

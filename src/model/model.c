@@ -179,6 +179,39 @@ void hm_model_set_full_logs(hm_model *m, bool full) { m->full_logs = full; }
 
 const hm_rdata *hm_model_view(const hm_model *m, int cpu) { return m->views[cpu]; }
 
+/* Events kept as they are at the top of a compacted log: a CPU that is
+ * this many events behind still receives them one by one. */
+#define COMPACT_KEEP 64
+
+typedef struct compact_ctx {
+	hm_map *log;
+} compact_ctx;
+
+static void compact_changed_log(hm_z id, const void *va, const void *vb, void *ctx)
+{
+	(void)va;
+	compact_ctx *c = ctx;
+	const hm_mlog *l = *(const hm_mlog *const *)vb;
+	hm_mlog *k = hm_mlog_compact(l, COMPACT_KEEP);
+	if (k != l)
+		c->log = hm_map_set_ptr(c->log, id, k);
+}
+
+/* st with the logs this step extended compacted (autoreleased), or st. */
+static const hm_rdata *compact_logs(const hm_rdata *old, const hm_rdata *st)
+{
+	compact_ctx c = {st->log};
+	if (st->log != old->log)
+		hm_map_diff(old->log, st->log, compact_changed_log, &c);
+	hm_slog *sl = hm_slog_compact(st->slog, COMPACT_KEEP);
+	if (c.log == st->log && sl == st->slog)
+		return st;
+	hm_rdata *r = rd_edit(st);
+	SETP(r, log, c.log);
+	SETP(r, slog, sl);
+	return r;
+}
+
 static void publish_log(hm_z id, const void *va, const void *vb, void *ctx)
 {
 	(void)va;
@@ -195,6 +228,8 @@ void hm_model_commit(hm_model *m, int cpu, const hm_rdata *st)
 	if (st == old)
 		return;
 	hm_pool *pool = hm_pool_push();
+	if (!m->full_logs)
+		st = compact_logs(old, st);
 	/* The logs this step extended become the global logs. */
 	if (st->log != old->log)
 		hm_map_diff(old->log, st->log, publish_log, m);
@@ -203,9 +238,9 @@ void hm_model_commit(hm_model *m, int cpu, const hm_rdata *st)
 		hm_release(m->gslog);
 		m->gslog = st->slog;
 	}
-	hm_pool_pop(pool);
 	m->views[cpu] = hm_retain(st);
 	hm_release(old);
+	hm_pool_pop(pool);
 }
 
 const char *hm_result_kind_name(hm_result_kind k)
@@ -243,6 +278,49 @@ static bool results_related(const hm_sres *h, const hm_sres *l, GString *report)
 	return hm_refines(h->st, l->st, report);
 }
 
+/* Runs def on cpu with argv; the caller has checked op, cpu and level. */
+static void run_step(hm_model *m, int cpu, hm_level level, const hm_op_def *def, const hm_z *argv,
+		     hm_result *out)
+{
+	hm_pool *pool = hm_pool_push();
+	hm_platform_set_current(&m->platform);
+	const hm_rdata *adt = m->views[cpu];
+	hm_sres r;
+	g_string_truncate(m->refinement_report, 0);
+	bool disagree = false;
+	if (level == HM_LEVEL_HIGH) {
+		r = def->high(adt, argv);
+	} else if (level == HM_LEVEL_LOW) {
+		r = def->low(adt, argv);
+	} else {
+		r = def->high(adt, argv);
+		hm_sres low = def->low(adt, argv);
+		disagree = !results_related(&r, &low, m->refinement_report);
+	}
+	*out = result_of(&r);
+	out->levels_disagree = disagree;
+	if (r.st)
+		hm_model_commit(m, cpu, r.st);
+	hm_platform_set_current(NULL);
+	hm_pool_pop(pool);
+}
+
+static hm_error check_step(const hm_model *m, int cpu, hm_level level, const hm_op_def *def,
+			   char **err)
+{
+	if (cpu < 0 || cpu >= m->ncpus) {
+		if (err)
+			*err = g_strdup_printf("cpu %d is not in 0..%d", cpu, m->ncpus - 1);
+		return HM_EINVAL;
+	}
+	if (level != HM_LEVEL_HIGH && !def->low) {
+		if (err)
+			*err = g_strdup_printf("op \"%s\" has no low level (_spec0)", def->name);
+		return HM_EINVAL;
+	}
+	return HM_OK;
+}
+
 hm_error hm_model_step(hm_model *m, int cpu, hm_level level, const char *op, const hm_arg *args,
 		       size_t nargs, hm_result *out, char **err)
 {
@@ -252,16 +330,9 @@ hm_error hm_model_step(hm_model *m, int cpu, hm_level level, const char *op, con
 			*err = g_strdup_printf("unknown op \"%s\"", op);
 		return HM_ENOTFOUND;
 	}
-	if (cpu < 0 || cpu >= m->ncpus) {
-		if (err)
-			*err = g_strdup_printf("cpu %d is not in 0..%d", cpu, m->ncpus - 1);
-		return HM_EINVAL;
-	}
-	if (level != HM_LEVEL_HIGH && !def->low) {
-		if (err)
-			*err = g_strdup_printf("op \"%s\" has no low level (_spec0)", op);
-		return HM_EINVAL;
-	}
+	hm_error rc = check_step(m, cpu, level, def, err);
+	if (rc != HM_OK)
+		return rc;
 	hm_z argv[HM_OP_MAX_ARGS] = {0};
 	bool seen[HM_OP_MAX_ARGS] = {0};
 	for (size_t i = 0; i < nargs; i++) {
@@ -285,29 +356,32 @@ hm_error hm_model_step(hm_model *m, int cpu, hm_level level, const char *op, con
 						       def->args[j]);
 			return HM_EINVAL;
 		}
-
-	hm_pool *pool = hm_pool_push();
-	hm_platform_set_current(&m->platform);
-	const hm_rdata *adt = m->views[cpu];
-	hm_sres r;
-	g_string_truncate(m->refinement_report, 0);
-	bool disagree = false;
-	if (level == HM_LEVEL_HIGH) {
-		r = def->high(adt, argv);
-	} else if (level == HM_LEVEL_LOW) {
-		r = def->low(adt, argv);
-	} else {
-		r = def->high(adt, argv);
-		hm_sres low = def->low(adt, argv);
-		disagree = !results_related(&r, &low, m->refinement_report);
-	}
-	*out = result_of(&r);
-	out->levels_disagree = disagree;
-	if (r.st)
-		hm_model_commit(m, cpu, r.st);
-	hm_platform_set_current(NULL);
-	hm_pool_pop(pool);
+	run_step(m, cpu, level, def, argv, out);
 	return HM_OK;
+}
+
+hm_error hm_model_step_index(hm_model *m, int cpu, hm_level level, size_t op, const hm_z *argv,
+			     hm_result *out, char **err)
+{
+	const hm_op_def *def = op < hm_op_total() ? hm_op_at(op) : NULL;
+	if (!def) {
+		if (err)
+			*err = g_strdup_printf("no op number %zu", op);
+		return HM_ENOTFOUND;
+	}
+	hm_error rc = check_step(m, cpu, level, def, err);
+	if (rc != HM_OK)
+		return rc;
+	run_step(m, cpu, level, def, argv, out);
+	return HM_OK;
+}
+
+int hm_op_index(const char *op)
+{
+	for (size_t i = 0; i < hm_op_total(); i++)
+		if (strcmp(hm_op_at(i)->name, op) == 0)
+			return (int)i;
+	return -1;
 }
 
 hm_page_view hm_model_s2page(const hm_model *m, int cpu, hm_z pfn)

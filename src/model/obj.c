@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "vtype.h"
 
 struct hm_pool {
@@ -26,11 +27,14 @@ static void *checked_calloc(size_t size)
 
 void *hm_obj_new_owned(const hm_vtype *type, size_t size)
 {
-	hm_obj *o = checked_calloc(size);
+	hm_obj *o = hm_alloc_zero(size);
 	o->rc = 1;
+	o->size = (uint32_t)size;
 	o->type = type;
 	return o;
 }
+
+void hm_obj_free(void *p) { hm_dealloc(p, ((hm_obj *)p)->size); }
 
 void *hm_obj_new(const hm_vtype *type, size_t size)
 {
@@ -73,9 +77,17 @@ void *hm_autorelease(const void *p)
 	return (void *)p;
 }
 
+/* Pools are reused: a step pushes and pops one, and its item array
+ * keeps the capacity the last step needed. */
+static _Thread_local hm_pool *spare_pools;
+
 hm_pool *hm_pool_push(void)
 {
-	hm_pool *pool = checked_calloc(sizeof *pool);
+	hm_pool *pool = spare_pools;
+	if (pool)
+		spare_pools = pool->outer;
+	else
+		pool = checked_calloc(sizeof *pool);
 	pool->outer = current_pool;
 	current_pool = pool;
 	return pool;
@@ -88,6 +100,6 @@ void hm_pool_pop(hm_pool *pool)
 	while (pool->len > 0)
 		hm_release(pool->items[--pool->len]);
 	current_pool = pool->outer;
-	free(pool->items);
-	free(pool);
+	pool->outer = spare_pools;
+	spare_pools = pool;
 }

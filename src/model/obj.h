@@ -26,7 +26,7 @@ typedef struct hm_vtype hm_vtype;
 
 typedef struct hm_obj {
 	uint32_t rc;
-	uint32_t flags;
+	uint32_t size; /* bytes allocated, for hm_obj_free */
 	const hm_vtype *type; /* what the object is: record, map or log cell */
 } hm_obj;
 
@@ -45,6 +45,9 @@ static inline void *hm_retain(const void *p)
 }
 
 void hm_release(const void *p);
+
+/* Returns an object's memory (for the free_obj hooks). */
+void hm_obj_free(void *p);
 
 /* Hands the caller's reference to the current pool. */
 void *hm_autorelease(const void *p);

@@ -3,62 +3,55 @@
 #include "constants.h"
 
 /* The Fixpoints recurse to the tail first and let the head override, so
- * the result is the first (newest) matching event: a forward scan. */
-static const hm_mlog *newest(const hm_mlog *log, hm_mev ev)
-{
-	for (; log; log = log->next)
-		if (log->ev == ev)
-			return log;
-	return NULL;
-}
+ * the result is the snapshot of the first (newest) matching event. */
 
 /* RData: CalFlatmem */
 const hm_map *CalFlatmem(const hm_map *o, const hm_mlog *log)
 {
-	const hm_mlog *e = newest(log, HM_MEV_OFLATMEM);
-	return e ? e->snap : o;
+	const hm_map *m = hm_mlog_newest_snap(log, HM_MEV_OFLATMEM);
+	return m ? m : o;
 }
 
 /* RData: CalCoreData */
 hm_core_data CalCoreData(hm_core_data o, const hm_mlog *log)
 {
-	const hm_mlog *e = newest(log, HM_MEV_OCORE_DATA);
-	return e ? e->core_data : o;
+	hm_core_data cd;
+	return hm_mlog_newest_core(log, &cd) ? cd : o;
 }
 
 /* RData: CalS2Page */
 const hm_map *CalS2Page(const hm_map *o, const hm_mlog *log)
 {
-	const hm_mlog *e = newest(log, HM_MEV_OS2_PAGE);
-	return e ? e->snap : o;
+	const hm_map *m = hm_mlog_newest_snap(log, HM_MEV_OS2_PAGE);
+	return m ? m : o;
 }
 
 /* RData: CalSPT */
 const hm_spt *CalSPT(const hm_spt *o, const hm_mlog *log)
 {
-	const hm_mlog *e = newest(log, HM_MEV_OSPT);
-	return e ? e->snap : o;
+	const hm_spt *s = hm_mlog_newest_snap(log, HM_MEV_OSPT);
+	return s ? s : o;
 }
 
 /* RData: CalSMMU */
 const hm_map *CalSMMU(const hm_map *o, const hm_mlog *log)
 {
-	const hm_mlog *e = newest(log, HM_MEV_OSMMU);
-	return e ? e->snap : o;
+	const hm_map *m = hm_mlog_newest_snap(log, HM_MEV_OSMMU);
+	return m ? m : o;
 }
 
 /* RData: CalNPT */
 const hm_npt *CalNPT(const hm_npt *o, const hm_mlog *log)
 {
-	const hm_mlog *e = newest(log, HM_MEV_ONPT);
-	return e ? e->snap : o;
+	const hm_npt *n = hm_mlog_newest_snap(log, HM_MEV_ONPT);
+	return n ? n : o;
 }
 
 /* RData: CalVMInfo */
 const hm_vminfo *CalVMInfo(const hm_vminfo *o, const hm_mlog *log)
 {
-	const hm_mlog *e = newest(log, HM_MEV_OVMINFO);
-	return e ? e->snap : o;
+	const hm_vminfo *v = hm_mlog_newest_snap(log, HM_MEV_OVMINFO);
+	return v ? v : o;
 }
 
 /* RData: CalState */

@@ -94,5 +94,5 @@ void hm_rec_free(void *rec)
 	const hm_vtype *t = o->type;
 	for (unsigned i = 0; i < t->nfields; i++)
 		hm_val_release(t->fields[i].type, (char *)rec + t->fields[i].offset);
-	free(rec);
+	hm_obj_free(rec);
 }

@@ -1,5 +1,7 @@
 #include "zmap.h"
 
+#include "alloc.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,11 +51,7 @@ static inline size_t stride_of(unsigned level, const hm_vtype *et)
 
 static node *node_alloc(unsigned nslots, size_t stride)
 {
-	node *n = malloc(sizeof(node) + nslots * stride);
-	if (!n) {
-		fprintf(stderr, "hypsec-model: out of memory (map node)\n");
-		abort();
-	}
+	node *n = hm_alloc(sizeof(node) + nslots * stride);
 	n->rc = 1;
 	n->bitmap = 0;
 	n->pad_ = 0;
@@ -62,18 +60,35 @@ static node *node_alloc(unsigned nslots, size_t stride)
 
 static void node_release(node *n, unsigned level, const hm_vtype *et);
 
+/* Whether values of et hold references (and need retain/release). */
+static inline bool elem_has_refs(const hm_vtype *et)
+{
+	switch (et->kind) {
+	case HM_K_Z:
+	case HM_K_BOOL:
+	case HM_K_TUPLE:
+	case HM_K_LOCK:
+	case HM_K_BARRIER:
+		return false;
+	case HM_K_STRUCT:
+		return et->has_refs;
+	default:
+		return true;
+	}
+}
+
 static void node_free(node *n, unsigned level, const hm_vtype *et)
 {
 	unsigned cnt = popcount32(n->bitmap);
 	if (level == 0) {
-		if (et->kind != HM_K_Z && et->kind != HM_K_BOOL && et->kind != HM_K_TUPLE)
+		if (elem_has_refs(et))
 			for (unsigned i = 0; i < cnt; i++)
 				hm_val_release(et, n->slots + i * et->size);
 	} else {
 		for (unsigned i = 0; i < cnt; i++)
 			node_release(kids(n)[i], level - 1, et);
 	}
-	free(n);
+	hm_dealloc(n, sizeof(node) + cnt * stride_of(level, et));
 }
 
 static void node_release(node *n, unsigned level, const hm_vtype *et)
@@ -88,7 +103,8 @@ static void copy_slot(node *to, unsigned j, const node *from, unsigned i, unsign
 {
 	if (level == 0) {
 		memcpy(to->slots + j * et->size, from->slots + i * et->size, et->size);
-		hm_val_retain(et, to->slots + j * et->size);
+		if (elem_has_refs(et))
+			hm_val_retain(et, to->slots + j * et->size);
 	} else {
 		node *child = kids(from)[i];
 		child->rc++;
@@ -171,7 +187,7 @@ static void map_free_obj(void *obj)
 	const hm_vtype *et = elem_of(m);
 	node_release(m->root, m->level, et);
 	hm_val_release(et, m->dflt);
-	free(m);
+	hm_obj_free(m);
 }
 
 static hm_map *map_alloc(const hm_vtype *map_type, const void *dflt)

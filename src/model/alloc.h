@@ -1,0 +1,19 @@
+/* Small-object allocation for the state's nodes, records and log cells.
+ *
+ * A step makes and frees dozens of small objects; malloc and free were
+ * half the time of a step. Freed blocks go to a per-thread free list of
+ * their size class (16-byte granularity up to 4 KiB) and are reused by
+ * the next allocation of that class. Memory is returned to malloc only
+ * for larger blocks. Sanitizer builds (HM_SANITIZE) use malloc and free
+ * directly so that use-after-free stays detectable.
+ */
+#ifndef HM_ALLOC_H
+#define HM_ALLOC_H
+
+#include <stddef.h>
+
+void *hm_alloc(size_t size);        /* uninitialized, 16-byte aligned */
+void *hm_alloc_zero(size_t size);   /* zeroed */
+void hm_dealloc(void *p, size_t size); /* size as allocated */
+
+#endif
