@@ -402,19 +402,16 @@ bool hm_op_has_low(size_t i) { return hm_op_at(i)->low != NULL; }
 
 /* ---- coverage sites ---- */
 
-static hm_cov_site *cov_sites;
+/* The linker defines these around the "hm_cov" section; weak so that a
+ * program without any site still links. */
+extern hm_cov_site __start_hm_cov[] __attribute__((weak));
+extern hm_cov_site __stop_hm_cov[] __attribute__((weak));
 
-void hm_cov_register(hm_cov_site *s)
-{
-	s->registered = true;
-	s->next = cov_sites;
-	cov_sites = s;
-}
-
-hm_cov_site *hm_cov_sites(void) { return cov_sites; }
+hm_cov_site *hm_cov_begin(void) { return __start_hm_cov; }
+hm_cov_site *hm_cov_end(void) { return __stop_hm_cov; }
 
 void hm_cov_reset(void)
 {
-	for (hm_cov_site *s = cov_sites; s; s = s->next)
+	for (hm_cov_site *s = hm_cov_begin(); s && s < hm_cov_end(); s++)
 		s->hits = 0;
 }

@@ -60,28 +60,26 @@ static inline hm_sres hm_some_ret(const hm_rdata *st, hm_z v)
 		return var##_res_;              \
 	hm_z var = var##_res_.ret
 
-/* Spec-branch coverage: each site counts its hits. Sites register
- * themselves on first hit; docs/coverage lists the branch names. */
+/* Spec-branch coverage. Every COV site is a static record placed in the
+ * ELF section "hm_cov", so the library knows every branch point it has,
+ * hit or not, and reports taken / total per spec function. */
 typedef struct hm_cov_site {
-	const char *fn;
-	const char *label;
+	const char *fn;    /* the C function: named after the Coq definition */
+	const char *label; /* the Coq condition and arm */
 	uint64_t hits;
-	bool registered;
-	struct hm_cov_site *next;
 } hm_cov_site;
 
-void hm_cov_register(hm_cov_site *s);
-
-#define COV(label)                                                             \
-	do {                                                                   \
-		static hm_cov_site cov_site_ = {__func__, label, 0, 0, NULL};  \
-		if (!cov_site_.registered)                                     \
-			hm_cov_register(&cov_site_);                           \
-		cov_site_.hits++;                                              \
+#define COV(label)                                                                     \
+	do {                                                                           \
+		static hm_cov_site cov_site_                                           \
+			__attribute__((section("hm_cov"), used, aligned(8))) = {__func__, \
+										label, 0}; \
+		cov_site_.hits++;                                                      \
 	} while (0)
 
-/* The sites hit so far, newest registration first. */
-hm_cov_site *hm_cov_sites(void);
+/* All the sites of the program, in no particular order. */
+hm_cov_site *hm_cov_begin(void);
+hm_cov_site *hm_cov_end(void);
 void hm_cov_reset(void);
 
 /* The platform parameters of the running step (set by the model). */
