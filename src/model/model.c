@@ -266,13 +266,17 @@ static hm_result result_of(const hm_sres *r)
 	return out;
 }
 
+/* MemManagerRefine.md, *_spec_exists: whenever the high level gives
+ * Some habd', the low level from a related state gives Some labd' related
+ * to it. A high-level None (stuck or rely) asks nothing of the low level. */
 static bool results_related(const hm_sres *h, const hm_sres *l, GString *report)
 {
-	if (!h->st || !l->st) {
-		if (!h->st && !l->st)
-			return true;
-		g_string_append_printf(report, "result: high %s, low %s\n",
-				       h->st ? "Some" : "None", l->st ? "Some" : "None");
+	if (!h->st)
+		return true;
+	if (!l->st) {
+		g_string_append_printf(report, "result: high Some, low None (%s%s%s)\n",
+				       l->rely ? "rely " : "stuck in ", l->rely ? l->rely : "",
+				       l->rely ? "" : (l->where ? l->where : "?"));
 		return false;
 	}
 	return hm_refines(h->st, l->st, report);
