@@ -141,6 +141,11 @@ size_t hm_op_arg_count(size_t i);
 const char *hm_op_arg_name(size_t i, size_t j);
 bool hm_op_has_low(size_t i); /* has a _spec0 */
 
+/* Scripts the data oracle (core = false: doracle, true: core_doracle):
+ * its answer for (vmid, logn) becomes value (TRACE-FORMAT.md:
+ * oracle.doracle). Unscripted queries get the documented default. */
+void hm_model_script_doracle(hm_model *m, bool core, hm_z vmid, hm_z logn, hm_z value);
+
 /* ---- inspecting the state of one CPU's view ---- */
 
 /* The whole state as JSON (Coq field names); caller frees. */

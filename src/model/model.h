@@ -58,8 +58,6 @@ const hm_rdata *hm_model_view(const hm_model *m, int cpu);
  * logs it changed to the global logs. */
 void hm_model_commit(hm_model *m, int cpu, const hm_rdata *st);
 
-/* Script the data oracles (TRACE-FORMAT.md: oracle.doracle). */
-void hm_model_script_doracle(hm_model *m, bool core, hm_z vmid, hm_z logn, hm_z value);
 /* The documented defaults: a function of seed, vmid and logn. */
 hm_z hm_doracle_default(uint64_t seed, bool core, hm_z vmid, hm_z logn);
 

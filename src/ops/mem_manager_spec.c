@@ -4,6 +4,7 @@
  * no CPU holds their locks, computes the new objects and appends the
  * events of one acquire-update-release to the logs. */
 #include "mem_manager_spec.h"
+#include "mem_manager_spec0.h"
 
 #include "mmio_spt_walk_spec.h"
 #include "npt_walk_spec.h"
@@ -803,17 +804,20 @@ static hm_sres op_unmap_smmu_page(const hm_rdata *adt, const hm_z *a)
 
 #define MM "MemManagerSpec"
 const hm_op_def hm_ops_mem_manager[] = {
-	{"map_page_host", MM, 1, {"addr"}, op_map_page_host, NULL},
-	{"clear_vm_page", MM, 2, {"vmid", "pfn"}, op_clear_vm_page, NULL},
-	{"assign_pfn_to_vm", MM, 3, {"vmid", "gfn", "pfn"}, op_assign_pfn_to_vm, NULL},
-	{"map_pfn_vm", MM, 4, {"vmid", "addr", "pte", "level"}, op_map_pfn_vm, NULL},
-	{"map_vm_io", MM, 3, {"vmid", "gpa", "pa"}, op_map_vm_io, NULL},
-	{"grant_vm_page", MM, 2, {"vmid", "pfn"}, op_grant_vm_page, NULL},
-	{"revoke_vm_page", MM, 2, {"vmid", "pfn"}, op_revoke_vm_page, NULL},
-	{"assign_pfn_to_smmu", MM, 3, {"vmid", "gfn", "pfn"}, op_assign_pfn_to_smmu, NULL},
+	{"map_page_host", MM, 1, {"addr"}, op_map_page_host, hm_op_map_page_host_spec0},
+	{"clear_vm_page", MM, 2, {"vmid", "pfn"}, op_clear_vm_page, hm_op_clear_vm_page_spec0},
+	{"assign_pfn_to_vm", MM, 3, {"vmid", "gfn", "pfn"}, op_assign_pfn_to_vm,
+	 hm_op_assign_pfn_to_vm_spec0},
+	{"map_pfn_vm", MM, 4, {"vmid", "addr", "pte", "level"}, op_map_pfn_vm, hm_op_map_pfn_vm_spec0},
+	{"map_vm_io", MM, 3, {"vmid", "gpa", "pa"}, op_map_vm_io, hm_op_map_vm_io_spec0},
+	{"grant_vm_page", MM, 2, {"vmid", "pfn"}, op_grant_vm_page, hm_op_grant_vm_page_spec0},
+	{"revoke_vm_page", MM, 2, {"vmid", "pfn"}, op_revoke_vm_page, hm_op_revoke_vm_page_spec0},
+	{"assign_pfn_to_smmu", MM, 3, {"vmid", "gfn", "pfn"}, op_assign_pfn_to_smmu,
+	 hm_op_assign_pfn_to_smmu_spec0},
 	{"update_smmu_page", MM, 5, {"vmid", "cbndx", "index", "iova", "pte"}, op_update_smmu_page,
-	 NULL},
-	{"unmap_smmu_page", MM, 3, {"cbndx", "index", "iova"}, op_unmap_smmu_page, NULL},
+	 hm_op_update_smmu_page_spec0},
+	{"unmap_smmu_page", MM, 3, {"cbndx", "index", "iova"}, op_unmap_smmu_page,
+	 hm_op_unmap_smmu_page_spec0},
 };
 #undef MM
 const size_t hm_ops_mem_manager_count = sizeof hm_ops_mem_manager / sizeof hm_ops_mem_manager[0];

@@ -91,12 +91,12 @@ hm_sres assign_pfn_to_vm_spec0(const hm_rdata *adt, hm_z vmid, hm_z gfn, hm_z pf
 			if (map == INVALID64 || gfn == map) {
 				if (map == INVALID64) {
 					if (count == INVALID) {
-						COV("owner =? vmid, map =? INVALID64, count =? INVALID");
+						COV("owner vmid, map =? INVALID64, count =? INVALID");
 						WHEN(adt2, set_pfn_map_spec(adt1, pfn, gfn));
 						WHEN(adt3, set_pfn_count_spec(adt2, pfn, 0));
 						return release_lock_s2page_spec(adt3);
 					} else {
-						COV("owner =? vmid, map =? INVALID64, count <> INVALID");
+						COV("owner vmid, map =? INVALID64, count <> INVALID");
 						WHEN(adt2, set_pfn_map_spec(adt1, pfn, gfn));
 						return release_lock_s2page_spec(adt2);
 					}

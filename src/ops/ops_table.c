@@ -1,11 +1,12 @@
 /* The op table: every definition callable by name, joined from the
  * tables of the ops files. */
+#include <glib.h>
 #include <string.h>
 
 #include "spec.h"
 
 /* Each ops file defines its table and count. */
-#define HM_OP_TABLES(X) X(hm_ops_mem_manager)
+#define HM_OP_TABLES(X) X(hm_ops_mem_manager) X(hm_ops_trap_concurrent) X(hm_ops_trap_aux) X(hm_ops_trap_handler)
 
 #define DECLARE_TABLE(t)                  \
 	extern const hm_op_def t[];       \
@@ -38,11 +39,25 @@ const hm_op_def *hm_op_at(size_t i)
 	return NULL;
 }
 
-const hm_op_def *hm_op_find(const char *name)
+/* Name lookups happen once per trace step: a hash table built on first use. */
+static GHashTable *build_index(void)
 {
+	GHashTable *h = g_hash_table_new(g_str_hash, g_str_equal);
 	for (const op_table *t = tables; t->defs; t++)
 		for (size_t i = 0; i < *t->count; i++)
-			if (strcmp(t->defs[i].name, name) == 0)
-				return &t->defs[i];
-	return NULL;
+			g_hash_table_insert(h, (gpointer)t->defs[i].name, (gpointer)&t->defs[i]);
+	return h;
+}
+
+static gpointer build_index_once(gpointer unused)
+{
+	(void)unused;
+	return build_index();
+}
+
+const hm_op_def *hm_op_find(const char *name)
+{
+	static GOnce once = G_ONCE_INIT;
+	GHashTable *h = g_once(&once, build_index_once, NULL);
+	return g_hash_table_lookup(h, name);
 }
