@@ -98,6 +98,17 @@ run replay --print-state --state-cpu 3 "$FIX/good.json"
 expect_rc print-state-bad-cpu 2
 expect_err print-state-bad-cpu "the trace has 1 CPU"
 
+# --coverage: the branches of each spec function that ran.
+run replay --coverage "$FIX/good.json"
+expect_rc coverage 0
+expect_out coverage "map_page_host_spec"
+expect_out coverage "total"
+run replay --coverage-untaken "$FIX/good.json"
+expect_rc coverage-untaken 0
+expect_out coverage-untaken "never: "
+run replay --json --coverage "$FIX/good.json"
+expect_out coverage-json '"coverage": {'
+
 run replay --help
 expect_rc help 0
 expect_out help "--keep-going"

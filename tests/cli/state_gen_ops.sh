@@ -30,7 +30,7 @@ expect_rc state-missing 2
 run gen --list
 expect_rc gen-list 0
 for s in host-fault-ram host-fault-device assign-map-vm-page grant-revoke clear-vm-page map-io \
-	smmu-map-unmap two-cpu-contention host-touches-vm-page-halts poweroff-scrub; do
+	smmu-map-unmap two-cpu-contention host-touches-vm-page-halts boot-vm poweroff-scrub; do
 	expect_out gen-list "$s"
 done
 scenarios=$(awk '{print $1}' <<<"$OUT")
