@@ -14,8 +14,18 @@
 #include "model.h"
 #include "rdata_cal.h"
 
+/* The up-to-date view of a CPU, kept while neither the view nor the
+ * global logs it was computed from change (both retained, so that
+ * pointer equality means the same state). */
+typedef struct view_cache {
+	const hm_rdata *view;
+	const hm_map *glog;
+	const hm_rdata *current;
+} view_cache;
+
 struct hm_checker {
 	hm_model *m;
+	view_cache cache[TOTAL_CPU];
 	hm_level level;
 	size_t report_limit;
 	hm_divergence_fn cb;
@@ -102,6 +112,11 @@ void hm_checker_free(hm_checker *c)
 {
 	if (!c)
 		return;
+	for (int cpu = 0; cpu < TOTAL_CPU; cpu++) {
+		hm_release(c->cache[cpu].view);
+		hm_release(c->cache[cpu].glog);
+		hm_release(c->cache[cpu].current);
+	}
 	hm_model_free(c->m);
 	g_free(c->first);
 	g_string_free(c->error, TRUE);
@@ -239,17 +254,33 @@ static bool refresh_id(hm_z id, const void *val, void *p)
 }
 
 /* cpu's view with every shared object brought up to date with the global
- * logs (autoreleased into the caller's pool, or the view itself). */
-static const hm_rdata *current_view(const hm_checker *c, int cpu)
+ * logs (or the view itself). Computing it costs the events the view has
+ * not seen, so it is cached until a step or an overlay changes the view
+ * or the global logs; the cache holds the reference. */
+static const hm_rdata *current_view(hm_checker *c, int cpu)
 {
 	const hm_rdata *v = hm_model_view(c->m, cpu);
+	view_cache *k = &c->cache[cpu];
+	if (k->view == v && k->glog == c->m->glog)
+		return k->current;
+	hm_pool *pool = hm_pool_push();
 	refresh_ctx r = {v, cpu, v->shared};
 	hm_map_foreach(c->m->glog, refresh_id, &r);
-	if (r.shared == v->shared)
-		return v;
-	hm_rdata *n = rd_edit(v);
-	SETP(n, shared, r.shared);
-	return n;
+	const hm_rdata *cur = v;
+	if (r.shared != v->shared) {
+		hm_rdata *n = rd_edit(v);
+		SETP(n, shared, r.shared);
+		cur = n;
+	}
+	hm_retain(cur);
+	hm_retain(v);
+	hm_retain(c->m->glog);
+	hm_pool_pop(pool);
+	hm_release(k->current);
+	hm_release(k->view);
+	hm_release(k->glog);
+	*k = (view_cache){v, c->m->glog, cur};
+	return cur;
 }
 
 /* ---- operations ---- */

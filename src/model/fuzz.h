@@ -103,6 +103,10 @@ typedef struct hm_fuzz_stats {
 	uint64_t *filtered_by; /* per documented difference (hm_fuzz_known_count) */
 	uint64_t inv_full, inv_incremental;
 	uint64_t findings;   /* distinct stuck findings recorded */
+	uint64_t idle;       /* turns no enabled op fitted the state */
+	/* per generator action (hm_fuzz_action_count of them): steps, then
+	 * results by hm_result_kind */
+	uint64_t (*by_action)[5];
 } hm_fuzz_stats;
 
 typedef struct hm_fuzz_opts {
@@ -112,6 +116,11 @@ typedef struct hm_fuzz_opts {
 	const char *const *ops;  /* NULL-terminated op names; NULL: the default set */
 	unsigned episode_len;    /* steps per episode; 0: 400 */
 	int hostile_pct;         /* share of hostile steps; < 0: 10 */
+	/* hostile values also in the arguments the handlers establish before
+	 * calling a MemManager op (the VM, the page just assigned, the context
+	 * bank's owner): those calls break the ops' preconditions, and the
+	 * invariants with them (see fuzz_gen.c) */
+	bool hostile_internal;
 	bool no_invariants;      /* skip shared_inv */
 	bool no_levels;          /* skip high vs low */
 	bool full_invariants;    /* the full check after every step (no incremental) */
@@ -178,6 +187,7 @@ json_t *hm_fuzz_trace_json(hm_fuzz *f, const hm_fuzz_step *steps, size_t n, int 
 /* ---- the generator's vocabulary ---- */
 
 const char *hm_fuzz_action_name(uint16_t action);
+size_t hm_fuzz_action_count(void);
 /* The ops fuzzed when opts.ops is NULL (NULL-terminated). */
 const char *const *hm_fuzz_default_ops(void);
 

@@ -61,9 +61,18 @@ hm_fuzz_gen *hm_fuzz_gen_new(const bool *allowed);
 void hm_fuzz_gen_free(hm_fuzz_gen *g);
 
 /* Fills *s with a step for model m; cpu chosen among the non-halted ones
- * when there are any. hostile_pct: the chance of a hostile step. */
-void hm_fuzz_gen_step(hm_fuzz_gen *g, hm_rng *rng, const hm_model *m, int hostile_pct,
-		      hm_fuzz_step *s);
+ * when there are any. hostile_pct: the chance of a hostile step;
+ * hostile_internal: the MemManager ops may get hostile values in the
+ * arguments their callers establish too (and run without them). false
+ * when no enabled action found arguments in 64 tries. */
+bool hm_fuzz_gen_step(hm_fuzz_gen *g, hm_rng *rng, const hm_model *m, int hostile_pct,
+		      bool hostile_internal, hm_fuzz_step *s);
+
+/* What the handlers establish before they call the MemManager op of s
+ * (the generator's valid arguments): a registered VM; for clear_vm_page a
+ * powered-off one; for map_pfn_vm a page it owns at that gfn; for
+ * update_smmu_page the context bank's owner. True for the other ops. */
+bool hm_fuzz_step_precondition(const hm_rdata *pre, const hm_fuzz_step *s);
 
 /* ---- running one step (fuzz_exec.c) ---- */
 
@@ -107,8 +116,7 @@ struct hm_fuzz {
 	bool *allowed;
 	hm_fuzz_gen *gen;
 	json_t *config_json;
-	hm_config *config; /* for 1 .. TOTAL_CPU: config[cpus - 1] made on demand */
-	hm_config *configs[8];
+	hm_config *configs[8]; /* configs[cpus - 1], made on demand */
 	hm_fuzz_stats stats;
 	hm_fuzz_failure failure;
 	GArray *failing; /* hm_fuzz_step */
@@ -119,5 +127,10 @@ struct hm_fuzz {
 
 /* A model for a re-run or an episode with `cpus` CPUs. */
 hm_model *hm_fuzz_model_new(hm_fuzz *f, int cpus);
+
+/* hm_fuzz_rerun that, for a STUCK target, also stops at a None like the
+ * target's reached before any CPU halted. */
+size_t hm_fuzz_rerun_for(hm_fuzz *f, const hm_fuzz_step *steps, size_t n, int cpus,
+			 const hm_fuzz_failure *target, hm_fuzz_failure *out, GArray *outcomes);
 
 #endif

@@ -107,7 +107,8 @@ bool hm_mlog_newest_core(const hm_mlog *l, hm_core_data *out);
  * holding their number, the H_CalLock value of the list it replaces and
  * the newest snapshot of each kind among them: every spec computation on
  * the log gives the same result. Returns l itself while l has at most
- * 2 * keep events above its compacted cell. */
+ * 4 * keep events above its compacted cell (so a rebuild of keep cells
+ * happens once per 3 * keep new events). */
 hm_mlog *hm_mlog_compact(const hm_mlog *l, size_t keep);
 /* A compacted cell like `from` (its snapshots and H_CalLock value) for
  * `count` events on top of next (autoreleased): for decoding. */

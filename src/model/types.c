@@ -112,8 +112,10 @@ const hm_vtype hm_t_ctxt_states = {.name = "CtxtStates", .kind = HM_K_STRUCT,
 /* ---- shared records ---- */
 
 #define REC_TYPE(var, coq, T, ftab) \
+	static hm_ref_cache var##_refs; \
 	const hm_vtype var = {.name = coq, .kind = HM_K_REC, .size = sizeof(void *), \
-			      .fields = ftab, .nfields = NFIELDS(ftab), .obj_size = sizeof(T)}
+			      .fields = ftab, .nfields = NFIELDS(ftab), .obj_size = sizeof(T), \
+			      .refs = &var##_refs}
 
 static const hm_field npt_fields[] = {
 	FIELD(hm_npt, pt_vttbr_pool, hm_t_map_z), FIELD(hm_npt, pt_pgd_pool, hm_t_map_z),

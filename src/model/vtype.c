@@ -76,6 +76,31 @@ bool hm_val_equal(const hm_vtype *t, const void *a, const void *b)
 	return false;
 }
 
+static void collect_refs(const hm_field *f, unsigned n, size_t base, hm_ref_cache *c)
+{
+	for (unsigned i = 0; i < n; i++) {
+		const hm_vtype *ft = f[i].type;
+		if (is_pointer_kind(ft->kind)) {
+			if (c->n == HM_MAX_REFS)
+				abort(); /* a record type with more references than the cache holds */
+			c->offsets[c->n++] = (unsigned short)(base + f[i].offset);
+		} else if (ft->kind == HM_K_STRUCT && ft->has_refs) {
+			collect_refs(ft->fields, ft->nfields, base + f[i].offset, c);
+		}
+	}
+}
+
+static const hm_ref_cache *refs_of(const hm_vtype *t)
+{
+	hm_ref_cache *c = t->refs;
+	if (!c->ready) {
+		c->n = 0;
+		collect_refs(t->fields, t->nfields, 0, c);
+		c->ready = true;
+	}
+	return c;
+}
+
 void *hm_rec_edit(const void *rec)
 {
 	const hm_obj *o = rec;
@@ -83,16 +108,17 @@ void *hm_rec_edit(const void *rec)
 	hm_obj *copy = hm_obj_new(t, t->obj_size);
 	memcpy((char *)copy + sizeof(hm_obj), (const char *)rec + sizeof(hm_obj),
 	       t->obj_size - sizeof(hm_obj));
-	for (unsigned i = 0; i < t->nfields; i++)
-		hm_val_retain(t->fields[i].type, (char *)copy + t->fields[i].offset);
+	const hm_ref_cache *c = refs_of(t);
+	for (unsigned i = 0; i < c->n; i++)
+		hm_retain(*(void **)((char *)copy + c->offsets[i]));
 	return copy;
 }
 
 void hm_rec_free(void *rec)
 {
 	hm_obj *o = rec;
-	const hm_vtype *t = o->type;
-	for (unsigned i = 0; i < t->nfields; i++)
-		hm_val_release(t->fields[i].type, (char *)rec + t->fields[i].offset);
+	const hm_ref_cache *c = refs_of(o->type);
+	for (unsigned i = 0; i < c->n; i++)
+		hm_release(*(void **)((char *)rec + c->offsets[i]));
 	hm_obj_free(rec);
 }

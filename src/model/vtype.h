@@ -34,6 +34,16 @@ typedef struct hm_field {
 	const hm_vtype *type;
 } hm_field;
 
+/* Where a record keeps its references (pointer fields, including those
+ * inside inline structs), computed once per record type so that copying
+ * and freeing a record is a tight loop instead of a walk of the tables. */
+#define HM_MAX_REFS 48
+typedef struct hm_ref_cache {
+	bool ready;
+	unsigned n;
+	unsigned short offsets[HM_MAX_REFS];
+} hm_ref_cache;
+
 struct hm_vtype {
 	const char *name; /* the Coq type name, for messages */
 	hm_kind kind;
@@ -47,6 +57,7 @@ struct hm_vtype {
 	/* objects whose type is this one are freed by this hook (maps and log
 	 * cells); records are freed generically from their fields. */
 	void (*free_obj)(void *obj);
+	hm_ref_cache *refs; /* HM_K_REC: filled on first use */
 };
 
 typedef enum hm_lock_status {

@@ -97,18 +97,21 @@ static void node_release(node *n, unsigned level, const hm_vtype *et)
 		node_free(n, level, et);
 }
 
-/* Copies slot i of `from` into slot j of `to`, taking a reference. */
-static void copy_slot(node *to, unsigned j, const node *from, unsigned i, unsigned level,
-		      const hm_vtype *et)
+/* Copies slots [from, from + count) of src to dst starting at `to`,
+ * taking a reference on each: one memcpy, then retains if needed. */
+static void copy_slots(node *dst, unsigned to, const node *src, unsigned from, unsigned count,
+		       unsigned level, const hm_vtype *et)
 {
-	if (level == 0) {
-		memcpy(to->slots + j * et->size, from->slots + i * et->size, et->size);
-		if (elem_has_refs(et))
-			hm_val_retain(et, to->slots + j * et->size);
-	} else {
-		node *child = kids(from)[i];
-		child->rc++;
-		kids(to)[j] = child;
+	if (count == 0)
+		return;
+	size_t stride = stride_of(level, et);
+	memcpy(dst->slots + to * stride, src->slots + from * stride, count * stride);
+	if (level > 0) {
+		for (unsigned i = 0; i < count; i++)
+			kids(dst)[to + i]->rc++;
+	} else if (elem_has_refs(et)) {
+		for (unsigned i = 0; i < count; i++)
+			hm_val_retain(et, dst->slots + (to + i) * stride);
 	}
 }
 
@@ -125,15 +128,10 @@ static node *node_insert(const node *n, unsigned level, hm_uz k, const void *val
 	node *nn = node_alloc(cnt + !present, stride_of(level, et));
 	nn->bitmap = bm | bit;
 
-	for (unsigned i = 0, j = 0; i < cnt; i++, j++) {
-		if (j == idx)
-			j++; /* leave the slot for the new value */
-		if (present && i == idx) {
-			j--;
-			continue;
-		}
-		copy_slot(nn, j, n, i, level, et);
-	}
+	/* the slots before idx, then those after it (shifted when new) */
+	copy_slots(nn, 0, n, 0, idx, level, et);
+	unsigned after = present ? idx + 1 : idx;
+	copy_slots(nn, idx + 1, n, after, cnt - after, level, et);
 	if (level == 0) {
 		memcpy(nn->slots + idx * et->size, val, et->size);
 		hm_val_retain(et, nn->slots + idx * et->size);
@@ -170,13 +168,12 @@ static node *node_remove(const node *n, unsigned level, hm_uz k, const hm_vtype 
 		return NULL;
 	node *nn = node_alloc(cnt - drop_slot, stride_of(level, et));
 	nn->bitmap = drop_slot ? (n->bitmap & ~bit) : n->bitmap;
-	for (unsigned i = 0, j = 0; i < cnt; i++) {
-		if (i == idx) {
-			if (!drop_slot)
-				kids(nn)[j++] = sub;
-			continue;
-		}
-		copy_slot(nn, j++, n, i, level, et);
+	copy_slots(nn, 0, n, 0, idx, level, et);
+	if (drop_slot) {
+		copy_slots(nn, idx, n, idx + 1, cnt - idx - 1, level, et);
+	} else {
+		kids(nn)[idx] = sub;
+		copy_slots(nn, idx + 1, n, idx + 1, cnt - idx - 1, level, et);
 	}
 	return nn;
 }
