@@ -75,12 +75,15 @@ hm_checker *hm_checker_new(const hm_checker_config *in, char **err)
 		if (!in->memory)
 			return fail_new(cfg, err, "memory: NULL with nmemory %zu", in->nmemory);
 		hm_config_clear_memory(cfg);
-		for (size_t i = 0; i < in->nmemory; i++)
-			if (hm_config_add_memory(cfg, in->memory[i].base, in->memory[i].size) != HM_OK)
+		for (size_t i = 0; i < in->nmemory; i++) {
+			const hm_checker_region *r = &in->memory[i];
+			if (hm_config_add_memory(cfg, r->base, r->size) != HM_OK)
 				return fail_new(cfg, err,
-						"memory[%zu]: base and size must be page-aligned, size > 0, "
-						"end <= KVM_PHYS_SIZE, at most %d regions",
+						"memory[%zu]: base and size must be page-"
+						"aligned, size > 0, end <= KVM_PHYS_SIZE, "
+						"at most %d regions",
 						i, (int)MAX_MEMBLOCK_NUM);
+		}
 	}
 	if (in->nsmmu && !in->smmu)
 		return fail_new(cfg, err, "smmu: NULL with nsmmu %zu", in->nsmmu);
