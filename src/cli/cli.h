@@ -22,6 +22,8 @@ int cli_replay_main(int argc, char **argv);
 int cli_state_main(int argc, char **argv);
 int cli_gen_main(int argc, char **argv);
 int cli_ops_main(int argc, char **argv);
+int cli_refine_main(int argc, char **argv);
+int cli_diff_main(int argc, char **argv);
 
 /* Parses the options of a subcommand; on a usage error prints it on
  * stderr (with the subcommand's name) and returns false. */

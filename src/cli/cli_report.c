@@ -48,6 +48,8 @@ static FILE *summary_out(const cli_report *r)
 
 char *cli_step_call_text(const cli_step *s)
 {
+	if (!s->op)
+		return g_strdup("observations");
 	GString *g = g_string_new(s->op->name);
 	g_string_append_c(g, '(');
 	for (size_t i = 0; i < s->nargs; i++) {
@@ -74,7 +76,7 @@ static json_t *step_json(const cli_step *s)
 	if (s->line)
 		json_object_set_new(o, "line", json_integer((json_int_t)s->line));
 	json_object_set_new(o, "cpu", json_integer(s->cpu));
-	json_object_set_new(o, "op", json_string(s->op->name));
+	json_object_set_new(o, "op", s->op ? json_string(s->op->name) : json_null());
 	json_object_set_new(o, "args", args_json(s));
 	return o;
 }
@@ -162,12 +164,16 @@ void cli_report_divergence(cli_report *r, const cli_divergence *d)
 	} else {
 		GString *out = g_string_new(NULL);
 		cli_step_where(out, d->t, d->s);
-		g_string_append_printf(out, "divergence in %s on cpu %d at level %s\n", call, d->s->cpu,
-				       cli_level_name(d->level));
+		if (d->refine)
+			g_string_append_printf(out, "levels disagree in %s on cpu %d\n", call, d->s->cpu);
+		else
+			g_string_append_printf(out, "divergence in %s on cpu %d at level %s\n", call,
+					       d->s->cpu, cli_level_name(d->level));
 		for (guint i = 0; i < d->lines->len; i++)
 			g_string_append_printf(out, "  %s\n", (const char *)g_ptr_array_index(d->lines, i));
 		if (d->refinement) {
-			g_string_append(out, "  the levels disagree (high -> low):\n");
+			g_string_append(out, d->refine ? "  high -> low:\n"
+						       : "  the levels disagree (high -> low):\n");
 			char **lines = g_strsplit(d->refinement, "\n", -1);
 			for (char **l = lines; *l; l++)
 				if (**l)
@@ -179,13 +185,50 @@ void cli_report_divergence(cli_report *r, const cli_divergence *d)
 			result_line = result_line ||
 				      g_str_has_prefix(g_ptr_array_index(d->lines, i), "result:");
 		if (!result_line)
-			g_string_append_printf(out, "  model result: %s\n", res);
+			g_string_append_printf(out, "  %s result: %s\n", d->refine ? "high" : "model",
+					       res);
 		fputs(out->str, stdout);
 		fflush(stdout);
 		g_string_free(out, TRUE);
 	}
 	g_free(call);
 	g_free(res);
+}
+
+void cli_report_observed(cli_report *r, const cli_trace *t, const cli_step *s, hm_level level,
+			 const cli_observed *obs, size_t n)
+{
+	if (r->o.json) {
+		json_t *o = step_json(s);
+		json_object_set_new(o, "level", json_string(cli_level_name(level)));
+		json_t *mm = json_array();
+		for (size_t i = 0; i < n; i++) {
+			json_t *e = json_object();
+			json_object_set_new(e, "kind", json_string(obs[i].kind));
+			json_object_set_new(e, "path", json_string(obs[i].path));
+			json_object_set_new(e, "implementation", json_string(obs[i].implementation));
+			json_object_set_new(e, "model", json_string(obs[i].model));
+			json_object_set_new(e, "text", json_string(obs[i].text));
+			json_array_append_new(mm, e);
+		}
+		json_object_set_new(o, "mismatches", mm);
+		json_array_append_new(json_object_get(r->file, "divergences"), o);
+		return;
+	}
+	GString *out = g_string_new(NULL);
+	char *call = cli_step_call_text(s);
+	cli_step_where(out, t, s);
+	if (s->op)
+		g_string_append_printf(out, "divergence in %s on cpu %d at level %s\n", call, s->cpu,
+				       cli_level_name(level));
+	else
+		g_string_append_printf(out, "divergence in the observations on cpu %d\n", s->cpu);
+	for (size_t i = 0; i < n; i++)
+		g_string_append_printf(out, "  %s\n", obs[i].text);
+	fputs(out->str, stdout);
+	fflush(stdout);
+	g_string_free(out, TRUE);
+	g_free(call);
 }
 
 static void text_block(const char *head, const char *lines)
@@ -298,6 +341,29 @@ void cli_report_file_end(cli_report *r, const cli_trace *t, cli_file_status st, 
 		fprintf(out, " (%zu step%s of ops without a _spec0 ran at high)", fallback_high,
 			fallback_high == 1 ? "" : "s");
 	fputc('\n', out);
+	fflush(out);
+}
+
+void cli_report_file_summary(cli_report *r, const cli_trace *t, cli_file_status st,
+			     const char *text, json_t *fields)
+{
+	if (r->o.json) {
+		if (!r->file)
+			cli_report_file_begin(r, t);
+		json_object_set_new(r->file, "status", json_string(status_names[st]));
+		if (fields)
+			json_object_update(r->file, fields);
+		json_decref(fields);
+		json_array_append_new(r->files, r->file);
+		r->file = NULL;
+		return;
+	}
+	json_decref(fields);
+	if (r->o.quiet || !text)
+		return;
+	FILE *out = summary_out(r);
+	fflush(stdout);
+	fprintf(out, "%s\n", text);
 	fflush(out);
 }
 

@@ -23,6 +23,7 @@ typedef struct cli_divergence {
 	const hm_result *res;
 	const GPtrArray *lines;  /* "PATH: expected X, model Y" */
 	const char *refinement;  /* HM_LEVEL_BOTH: "PATH: HIGH -> LOW" lines, or NULL */
+	bool refine;             /* refine: a level disagreement, worded as one */
 } cli_divergence;
 
 cli_report *cli_report_new(const cli_report_opts *o);
@@ -30,6 +31,21 @@ void cli_report_free(cli_report *r);
 
 void cli_report_file_begin(cli_report *r, const cli_trace *t);
 void cli_report_divergence(cli_report *r, const cli_divergence *d);
+/* One observation of an implementation that differs from the model
+ * (diff: the hm_divergence fields of include/hypsec_check.h). */
+typedef struct cli_observed {
+	const char *kind;           /* hm_divergence_kind_name: "page", "s2" ... */
+	const char *path;           /* "shared.s2page[0x40001].s2_owner" */
+	const char *implementation; /* what the log says */
+	const char *model;          /* what the model holds */
+	const char *text;           /* "PATH: implementation X, model Y" */
+} cli_observed;
+
+/* The observations of one record of a hardware log (s: its step; s->op
+ * NULL for a record of observations only) that differ from the model. */
+void cli_report_observed(cli_report *r, const cli_trace *t, const cli_step *s, hm_level level,
+			 const cli_observed *obs, size_t n);
+
 /* Lines about one step: kind "diff" (--diff) or "watch" (--watch). */
 void cli_report_step_lines(cli_report *r, const cli_trace *t, const cli_step *s, const char *kind,
 			   const char *lines);
@@ -51,6 +67,12 @@ void cli_report_file_end(cli_report *r, const cli_trace *t, cli_file_status st, 
 			 size_t divergences, size_t first_divergence, bool stopped,
 			 size_t fallback_high);
 
+/* The end of a file for subcommands with their own counts (refine,
+ * diff): text is the summary line (printed unless quiet or JSON), fields
+ * (stolen, may be NULL) are merged into the file's JSON object. */
+void cli_report_file_summary(cli_report *r, const cli_trace *t, cli_file_status st,
+			     const char *text, json_t *fields);
+
 /* The spec-branch coverage of the run (--coverage): a table, or the
  * "coverage" member of the JSON document. */
 struct hm_cov_report;
@@ -59,7 +81,8 @@ void cli_report_coverage(cli_report *r, const struct hm_cov_report *cov, bool un
 /* Prints the JSON document (--json) and returns exit_code. */
 int cli_report_finish(cli_report *r, int exit_code);
 
-/* "assign_pfn_to_vm(vmid=1, gfn=0x80000, pfn=0x40001)" (caller frees) */
+/* "assign_pfn_to_vm(vmid=1, gfn=0x80000, pfn=0x40001)", or "observations"
+ * for a step without an op (caller frees) */
 char *cli_step_call_text(const cli_step *s);
 
 #endif

@@ -13,8 +13,9 @@
 
 static const char *const trace_keys[] = {"format", "name", "description", "config", "init", "steps"};
 
-/* Whether the JSON in file (its first line for .jsonl) is a trace object. */
-static int looks_like_trace(const char *file, GString *err)
+/* cli_trace_reader.h: whether the JSON in file (its first line for
+ * .jsonl) is a trace object. */
+int cli_looks_like_trace(const char *file, GString *err)
 {
 	json_error_t jerr;
 	json_t *j;
@@ -135,7 +136,7 @@ int cli_state_main(int argc, char **argv)
 	if (!config) {
 		m = hm_model_new(NULL, NULL);
 	} else {
-		int trace = looks_like_trace(config, err);
+		int trace = cli_looks_like_trace(config, err);
 		m = trace < 0 ? NULL : trace ? model_of_trace(config, err) : model_of_config(config, err);
 	}
 	if (!m) {

@@ -59,6 +59,11 @@ typedef struct cli_step {
 bool cli_trace_open(cli_trace *t, const char *file, GString *err);
 void cli_trace_close(cli_trace *t);
 
+/* Whether file holds a trace (1: an object with a field of the trace
+ * object; for .jsonl, its first line) or a bare config object (0); -1
+ * with a message in err when it is neither or cannot be read. */
+int cli_looks_like_trace(const char *file, GString *err);
+
 /* Reads and validates the next step: 1 when one was read, 0 at the end,
  * -1 on an input error (message in err). Release with cli_step_clear. */
 int cli_trace_next(cli_trace *t, cli_step *s, GString *err);

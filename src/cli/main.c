@@ -14,6 +14,8 @@ typedef struct subcommand {
 
 static const subcommand subcommands[] = {
 	{"replay", cli_replay_main, "replay traces and check every expectation"},
+	{"refine", cli_refine_main, "compare the high and the low level of every step"},
+	{"diff", cli_diff_main, "replay a hardware log through the model, report every divergence"},
 	{"state", cli_state_main, "print the initial state of a config or trace"},
 	{"gen", cli_gen_main, "write the trace of a named scenario"},
 	{"ops", cli_ops_main, "list the ops traces can call, with their arguments"},
