@@ -59,7 +59,7 @@ static int next_assign_clear(long i, long pages, hm_z *argv)
 /* Grant a VM page to the host and revoke it (pages assigned beforehand). */
 static int next_grant_revoke(long i, long pages, hm_z *argv)
 {
-	long npages = pages < 256 ? pages - 1 : 256;
+	long npages = pages - 1 < 256 ? pages - 1 : 256;
 	argv[0] = VM;
 	argv[1] = RAM_BASE / PAGE + 1 + (i / 2) % npages;
 	return i % 2 == 0 ? op_grant : op_revoke;
@@ -166,7 +166,7 @@ int main(int argc, char **argv)
 			hm_model *m = make_model(pages, cpus);
 			if (families[f].next == next_grant_revoke) {
 				/* the pages grant/revoke works on belong to the VM */
-				long npages = pages < 256 ? pages - 1 : 256;
+				long npages = pages - 1 < 256 ? pages - 1 : 256;
 				for (long p = 0; p < npages; p++) {
 					hm_z a[3] = {VM, 0x90000 + p, RAM_BASE / PAGE + 1 + p};
 					step_or_die(m, 0, op_assign, a, "setup assign");
