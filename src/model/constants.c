@@ -4,6 +4,9 @@
 #include <string.h>
 
 const hm_constant hm_constants[] = {
+	{"SMMU_GLOBAL_BASE", SMMU_GLOBAL_BASE},
+	{"ARM_SMMU_PGSHIFT", ARM_SMMU_PGSHIFT},
+	{"local_lock_bound", local_lock_bound},
 	{"INVALID", INVALID},
 	{"INVALID64", INVALID64},
 	{"KVM_PHYS_SIZE", KVM_PHYS_SIZE},

@@ -249,6 +249,11 @@
 #define lock_idx_vm_base ((hm_z)21LL)
 #define lock_range ((hm_z)39LL)
 
+/* MmioRawSpec.md: the SMMU constants the TrapHandler seed names
+ * Spec.SMMU_GLOBAL_BASE and Spec.ARM_SMMU_PGSHIFT */
+#define SMMU_GLOBAL_BASE ((hm_z)32768)
+#define ARM_SMMU_PGSHIFT ((hm_z)12)
+
 /* LocksSpec.md */
 #define local_lock_bound ((hm_z)10)
 

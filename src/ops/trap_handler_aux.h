@@ -19,14 +19,7 @@
 #include "spec.h"
 #include "state.h"
 
-/* MmioRawSpec: the constants the seed names Spec.SMMU_GLOBAL_BASE and
- * Spec.ARM_SMMU_PGSHIFT. */
-#ifndef SMMU_GLOBAL_BASE
-#define SMMU_GLOBAL_BASE ((hm_z)32768)
-#endif
-#ifndef ARM_SMMU_PGSHIFT
-#define ARM_SMMU_PGSHIFT ((hm_z)12)
-#endif
+
 
 /* ---- register helpers ---- */
 
