@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli_fuzz.h"
 #include "cli_replay.h"
 #include "cli_trace_reader.h"
 #include "coverage.h"
@@ -51,6 +52,7 @@ typedef struct replay_file {
 	hm_model *m;
 	size_t steps, divergences, first_divergence, fallback_high;
 	size_t vacuous; /* refine: steps whose high level gave None */
+	cli_inv_checks *inv; /* --check-invariants */
 } replay_file;
 
 static char *result_expect_line(hm_result_kind want, const hm_result *res)
@@ -172,6 +174,8 @@ static int run_step(replay_file *f, const cli_step *s, GString *err)
 	/* refine compares the levels only: the expectations are not its
 	 * business. A high-level None relates to anything (results_related). */
 	bool ok = f->o->refine || check_expect(f, s, &res, lines, err);
+	if (ok && f->inv && (res.kind == HM_RESULT_OK || res.kind == HM_RESULT_HALT))
+		cli_inv_checks_step(f->inv, m, s->cpu, lines);
 	if (f->o->refine && level == HM_LEVEL_BOTH &&
 	    (res.kind == HM_RESULT_STUCK || res.kind == HM_RESULT_RELY))
 		f->vacuous++;
@@ -290,6 +294,8 @@ static int replay_one(const replay_opts *o, cli_report *rep, const char *file)
 	}
 	if (rc == CLI_EXIT_HELD)
 		report_initial_watch(&f);
+	if (rc == CLI_EXIT_HELD && o->check_invariants)
+		f.inv = cli_inv_checks_new();
 	progress prog = {.on = !o->quiet && isatty(STDERR_FILENO), .start = g_get_monotonic_time()};
 	while (rc != CLI_EXIT_BAD_INPUT && !stopped) {
 		cli_step s;
@@ -324,6 +330,7 @@ static int replay_one(const replay_opts *o, cli_report *rep, const char *file)
 			     : rc == CLI_EXIT_DIVERGED  ? CLI_FILE_DIVERGED
 							: CLI_FILE_HELD;
 	file_end(&f, st, stopped);
+	cli_inv_checks_free(f.inv);
 	hm_model_free(f.m);
 	cli_trace_close(&t);
 	g_string_free(err, TRUE);
@@ -381,6 +388,10 @@ int cli_replay_main(int argc, char **argv)
 		 "per function)", NULL},
 		{"coverage-untaken", 0, 0, G_OPTION_ARG_NONE, &o.coverage_untaken,
 		 "Like --coverage, and list the branches that never ran", NULL},
+		{"check-invariants", 'i', 0, G_OPTION_ARG_NONE, &o.check_invariants,
+		 "After each step that has a result, check shared_inv (SecurityInvs) on the "
+		 "stepping CPU's view, brought up to date with the other CPUs' logs; a violation is "
+		 "a divergence", NULL},
 		{"json", 'j', 0, G_OPTION_ARG_NONE, &o.json,
 		 "Print one machine-readable JSON report instead of text", NULL},
 		{"quiet", 'q', 0, G_OPTION_ARG_NONE, &o.quiet,

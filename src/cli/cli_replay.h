@@ -16,6 +16,7 @@
 typedef struct cli_replay_opts {
 	char *level;
 	gboolean keep_going, diff, json, quiet, full_logs, coverage, coverage_untaken;
+	gboolean check_invariants; /* shared_inv after each step (cli_fuzz_checks.c) */
 	gboolean print_state;
 	int state_cpu;
 	char **watch;

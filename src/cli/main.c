@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cli_fuzz.h"
 
 typedef struct subcommand {
 	const char *name;
@@ -19,6 +20,7 @@ static const subcommand subcommands[] = {
 	{"state", cli_state_main, "print the initial state of a config or trace"},
 	{"gen", cli_gen_main, "write the trace of a named scenario"},
 	{"ops", cli_ops_main, "list the ops traces can call, with their arguments"},
+	{"fuzz", cli_fuzz_main, "generate op sequences, check invariants and levels, shrink failures"},
 };
 
 static void usage(FILE *out)

@@ -92,6 +92,10 @@ hm_fuzz *hm_fuzz_new(const hm_fuzz_opts *opts, char **err)
 	f->finding_keys = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	f->states = g_hash_table_new(g_int64_hash, g_int64_equal);
 	f->stats.filtered_by = g_new0(uint64_t, hm_fuzz_known_count());
+	for (int c = 0; c < 8; c++) {
+		f->mon[c] = hm_inv_monitor_new();
+		hm_inv_monitor_set_incremental(f->mon[c], !opts->full_invariants);
+	}
 	f->stats.by_action = g_malloc0(sizeof *f->stats.by_action * hm_fuzz_action_count());
 	json_error_t je;
 	f->config_json = json_loads(base_config, 0, &je);
@@ -119,6 +123,28 @@ static void free_state_key(gpointer k, gpointer v, gpointer u)
 	g_free(k);
 }
 
+/* Models are made once per CPU count and put back in their initial state
+ * for each episode and re-run: building the initial state (an s2page
+ * entry per page of RAM) costs more than a whole episode. */
+typedef struct model_cache {
+	hm_model *m;
+	hm_rdata *views[8]; /* the initial views, retained */
+	hm_map *glog;
+	bool busy;
+} model_cache;
+
+static void cache_free(hm_fuzz *f)
+{
+	model_cache *ks = f->cache;
+	for (int i = 0; ks && i < 8; i++) {
+		for (int c = 0; c < 8; c++)
+			hm_release(ks[i].views[c]);
+		hm_release(ks[i].glog);
+		hm_model_free(ks[i].m);
+	}
+	g_free(ks);
+}
+
 void hm_fuzz_free(hm_fuzz *f)
 {
 	if (!f)
@@ -126,8 +152,9 @@ void hm_fuzz_free(hm_fuzz *f)
 	hm_fuzz_gen_free(f->gen);
 	g_free(f->allowed);
 	json_decref(f->config_json);
-	for (int i = 0; i < 8; i++)
-		hm_config_free(f->configs[i]);
+	cache_free(f);
+	for (int c = 0; c < 8; c++)
+		hm_inv_monitor_free(f->mon[c]);
 	hm_fuzz_failure_clear(&f->failure);
 	g_array_free(f->failing, TRUE);
 	for (guint i = 0; i < f->findings->len; i++)
@@ -141,21 +168,62 @@ void hm_fuzz_free(hm_fuzz *f)
 	g_free(f);
 }
 
-hm_model *hm_fuzz_model_new(hm_fuzz *f, int cpus)
+static hm_model *make_model(hm_fuzz *f, int cpus)
 {
-	if (!f->configs[cpus - 1]) {
-		json_t *c = json_deep_copy(f->config_json);
-		json_object_set_new(c, "cpus", json_integer(cpus));
-		char *text = json_dumps(c, 0);
-		f->configs[cpus - 1] = hm_config_from_json(text, NULL);
-		free(text);
-		json_decref(c);
-	}
-	hm_model *m = hm_model_new(f->configs[cpus - 1], NULL);
+	json_t *c = json_deep_copy(f->config_json);
+	json_object_set_new(c, "cpus", json_integer(cpus));
+	char *text = json_dumps(c, 0);
+	hm_config *config = hm_config_from_json(text, NULL);
+	free(text);
+	json_decref(c);
+	hm_model *m = hm_model_new(config, NULL);
+	hm_config_free(config);
 	/* as `replay` runs traces by default */
 	hm_model_set_full_logs(m, false);
 	return m;
 }
+
+hm_model *hm_fuzz_model_new(hm_fuzz *f, int cpus)
+{
+	if (!f->cache)
+		f->cache = g_new0(model_cache, 8);
+	model_cache *k = &((model_cache *)f->cache)[cpus - 1];
+	if (k->busy) /* not expected: one model at a time */
+		return make_model(f, cpus);
+	k->busy = true;
+	if (!k->m) {
+		k->m = make_model(f, cpus);
+		for (int c = 0; c < cpus; c++)
+			k->views[c] = hm_retain(k->m->views[c]);
+		k->glog = hm_retain(k->m->glog);
+		return k->m;
+	}
+	hm_model *m = k->m;
+	for (int c = 0; c < cpus; c++) {
+		hm_retain(k->views[c]);
+		hm_release(m->views[c]);
+		m->views[c] = k->views[c];
+	}
+	hm_retain(k->glog);
+	hm_release(m->glog);
+	m->glog = k->glog;
+	hm_release(m->gslog);
+	m->gslog = NULL;
+	g_hash_table_remove_all(m->doracle_script);
+	g_hash_table_remove_all(m->core_doracle_script);
+	g_string_truncate(m->refinement_report, 0);
+	return m;
+}
+
+void hm_fuzz_model_done(hm_fuzz *f, hm_model *m)
+{
+	model_cache *k = &((model_cache *)f->cache)[m->ncpus - 1];
+	if (k->m == m)
+		k->busy = false;
+	else
+		hm_model_free(m);
+}
+
 
 const hm_fuzz_stats *hm_fuzz_stats_get(const hm_fuzz *f) { return &f->stats; }
 const hm_fuzz_failure *hm_fuzz_failure_get(const hm_fuzz *f) { return &f->failure; }
@@ -184,23 +252,42 @@ static void stuck_failure(hm_fuzz_failure *fail, const hm_fuzz_step *s, const hm
 			       : g_strdup_printf("stuck: None from %s", res->where ? res->where : "?");
 }
 
-static void record_finding(hm_fuzz *f, const GArray *episode, const hm_fuzz_step *s,
-			   const hm_result *res)
+/* Keeps fail (taken over) with the episode so far, once per key. */
+static void keep_finding(hm_fuzz *f, const GArray *episode, hm_fuzz_failure *fail, char *key)
 {
-	char *key = g_strdup_printf("%s|%d|%s|%s", hm_fuzz_action_name(s->action), res->kind,
-				    res->where ? res->where : "", res->rely ? res->rely : "");
 	if (g_hash_table_contains(f->finding_keys, key) || f->findings->len >= 64) {
 		g_free(key);
+		hm_fuzz_failure_clear(fail);
 		return;
 	}
 	g_hash_table_add(f->finding_keys, key);
 	hm_fuzz_finding *x = g_new0(hm_fuzz_finding, 1);
-	stuck_failure(&x->failure, s, res);
+	x->failure = *fail;
+	memset(fail, 0, sizeof *fail);
 	x->failure.step = episode->len - 1;
 	x->steps = g_array_sized_new(FALSE, FALSE, sizeof(hm_fuzz_step), episode->len);
 	g_array_append_vals(x->steps, episode->data, episode->len);
 	g_ptr_array_add(f->findings, x);
 	f->stats.findings++;
+}
+
+static void record_stuck(hm_fuzz *f, const GArray *episode, const hm_fuzz_step *s,
+			 const hm_result *res)
+{
+	char *key = g_strdup_printf("stuck|%s|%d|%s|%s", hm_fuzz_action_name(s->action), res->kind,
+				    res->where ? res->where : "", res->rely ? res->rely : "");
+	hm_fuzz_failure fail = {0};
+	stuck_failure(&fail, s, res);
+	keep_finding(f, episode, &fail, key);
+}
+
+/* --keep-going: a failure becomes a finding, once per invariant (or op
+ * for disagreements), and the episode ends. */
+static void record_failure(hm_fuzz *f, const GArray *episode, hm_fuzz_failure *fail)
+{
+	char *key = g_strdup_printf("%s|%s", hm_fuzz_kind_name(fail->kind),
+				    fail->kind == HM_FUZZ_INVARIANT ? fail->inv : fail->op);
+	keep_finding(f, episode, fail, key);
 }
 
 static void count_state(hm_fuzz *f, uint64_t fp)
@@ -237,15 +324,21 @@ bool hm_fuzz_run(hm_fuzz *f)
 		/* one episode in four keeps to valid arguments: those are the
 		 * sequences whose stuck states are findings */
 		int hostile = e % 4 == 3 ? 0 : f->o.hostile_pct;
+		/* several CPUs: one layer an episode, in turn */
+		unsigned layers = hm_fuzz_gen_layers(f->gen);
+		if (f->o.cpus > 1 && layers == (HM_FUZZ_LAYER_MEM | HM_FUZZ_LAYER_TRAP))
+			layers = e % 2 ? HM_FUZZ_LAYER_MEM : HM_FUZZ_LAYER_TRAP;
 		hm_model *m = hm_fuzz_model_new(f, f->o.cpus);
 		hm_fuzz_exec x;
-		hm_fuzz_exec_init(&x, &f->checks, m);
+		hm_fuzz_exec_init(&x, &f->checks, m, f->mon);
 		g_array_set_size(episode, 0);
 		bool valid = true;
+		unsigned stalled = 0; /* None results in a row */
+		unsigned after_halt = 0; /* steps since the first halt */
 		st->episodes++;
 		for (unsigned i = 0; i < f->o.episode_len && st->steps < f->o.steps; i++) {
 			hm_fuzz_step s;
-			if (!hm_fuzz_gen_step(f->gen, &rng, m, hostile, f->o.hostile_internal, &s)) {
+			if (!hm_fuzz_gen_step(f->gen, &rng, m, hostile, f->o.hostile_internal, layers, &s)) {
 				/* nothing enabled fits this state: counted, so that
 				 * the budget still ends the run */
 				st->steps++;
@@ -258,6 +351,8 @@ bool hm_fuzz_run(hm_fuzz *f)
 			bool ok = hm_fuzz_exec_step(&x, &s, &o, &fail);
 			st->steps++;
 			st->hostile += s.hostile;
+			if (f->o.on_step)
+				f->o.on_step(&s, &o.res, f->o.on_step_ctx);
 			st->results[o.res.kind]++;
 			st->by_action[s.action][0]++;
 			st->by_action[s.action][1 + o.res.kind]++;
@@ -266,6 +361,11 @@ bool hm_fuzz_run(hm_fuzz *f)
 			if (x.filtered) {
 				st->filtered++;
 				st->filtered_by[x.known]++;
+			}
+			if (!ok && f->o.keep_going) {
+				st->failures++;
+				record_failure(f, episode, &fail);
+				break;
 			}
 			if (!ok) {
 				fail.step = i;
@@ -277,7 +377,7 @@ bool hm_fuzz_run(hm_fuzz *f)
 			hm_fuzz_failure_clear(&fail);
 			bool none = o.res.kind == HM_RESULT_STUCK || o.res.kind == HM_RESULT_RELY;
 			if (none && valid && !s.hostile && !f->o.no_findings)
-				record_finding(f, episode, &s, &o.res);
+				record_stuck(f, episode, &s, &o.res);
 			if (s.hostile || o.res.kind == HM_RESULT_HALT)
 				valid = false;
 			if (f->checks.invariants && !none)
@@ -287,17 +387,22 @@ bool hm_fuzz_run(hm_fuzz *f)
 				if (f->o.progress)
 					f->o.progress(st, f->o.progress_ctx);
 			}
-			if (all_halted(m))
+			stalled = none ? stalled + 1 : 0;
+			if (after_halt || o.res.kind == HM_RESULT_HALT)
+				after_halt++;
+			/* every CPU halted, or the live ones wait for locks a
+			 * halted CPU holds: little more to see */
+			if (all_halted(m) || stalled > 32 || after_halt > 48)
 				break;
 		}
-		for (int c = 0; c < m->ncpus; c++) {
-			st->inv_full += hm_inv_monitor_stats_get(x.mon[c])->full;
-			st->inv_incremental += hm_inv_monitor_stats_get(x.mon[c])->incremental;
-		}
-		hm_fuzz_exec_done(&x);
-		hm_model_free(m);
+		hm_fuzz_model_done(f, m);
 	}
 	g_array_free(episode, TRUE);
+	st->inv_full = st->inv_incremental = 0;
+	for (int c = 0; c < 8; c++) {
+		st->inv_full += hm_inv_monitor_stats_get(f->mon[c])->full;
+		st->inv_incremental += hm_inv_monitor_stats_get(f->mon[c])->incremental;
+	}
 	return failed;
 }
 
@@ -308,7 +413,7 @@ size_t hm_fuzz_rerun_for(hm_fuzz *f, const hm_fuzz_step *steps, size_t n, int cp
 {
 	hm_model *m = hm_fuzz_model_new(f, cpus);
 	hm_fuzz_exec x;
-	hm_fuzz_exec_init(&x, &f->checks, m);
+	hm_fuzz_exec_init(&x, &f->checks, m, f->mon);
 	bool halted = false;
 	size_t i;
 	memset(out, 0, sizeof *out);
@@ -317,8 +422,8 @@ size_t hm_fuzz_rerun_for(hm_fuzz *f, const hm_fuzz_step *steps, size_t n, int cp
 		if (s->cpu >= cpus)
 			break;
 		/* a shrunk sequence must still call the MemManager ops as their
-		 * callers would */
-		if (!f->o.hostile_internal && !hm_fuzz_step_precondition(hm_model_view(m, s->cpu), s))
+		 * callers would, and keep loops small */
+		if (!hm_fuzz_step_precondition(hm_model_view(m, s->cpu), s, !f->o.hostile_internal))
 			break;
 		hm_fuzz_outcome o;
 		hm_fuzz_failure fail = {0};
@@ -343,8 +448,7 @@ size_t hm_fuzz_rerun_for(hm_fuzz *f, const hm_fuzz_step *steps, size_t n, int cp
 		}
 		halted = halted || o.res.kind == HM_RESULT_HALT;
 	}
-	hm_fuzz_exec_done(&x);
-	hm_model_free(m);
+	hm_fuzz_model_done(f, m);
 	return i;
 }
 

@@ -104,6 +104,7 @@ typedef struct hm_fuzz_stats {
 	uint64_t inv_full, inv_incremental;
 	uint64_t findings;   /* distinct stuck findings recorded */
 	uint64_t idle;       /* turns no enabled op fitted the state */
+	uint64_t failures;   /* keep_going: failures seen (each ends its episode) */
 	/* per generator action (hm_fuzz_action_count of them): steps, then
 	 * results by hm_result_kind */
 	uint64_t (*by_action)[5];
@@ -125,14 +126,21 @@ typedef struct hm_fuzz_opts {
 	bool no_levels;          /* skip high vs low */
 	bool full_invariants;    /* the full check after every step (no incremental) */
 	bool no_findings;        /* do not record stuck findings */
+	/* record failures as findings (once per invariant, or op for a
+	 * disagreement) and go on with a new episode, instead of stopping */
+	bool keep_going;
 	hm_fuzz_check_fn extra;
 	void *extra_ctx;
+	/* called after every step of the run (tests, tracing) */
+	void (*on_step)(const hm_fuzz_step *s, const hm_result *res, void *ctx);
+	void *on_step_ctx;
 	/* called every few thousand steps */
 	void (*progress)(const hm_fuzz_stats *s, void *ctx);
 	void *progress_ctx;
 } hm_fuzz_opts;
 
-/* A recorded stuck finding: the episode's steps up to the stuck one. */
+/* A recorded finding (a stuck state reached by a valid sequence, or with
+ * keep_going a failure): the episode's steps up to the step concerned. */
 typedef struct hm_fuzz_finding {
 	hm_fuzz_failure failure;
 	GArray *steps; /* hm_fuzz_step */
@@ -183,6 +191,13 @@ size_t hm_fuzz_shrink(hm_fuzz *f, GArray *steps, int *cpus, const hm_fuzz_failur
  * level "both" when the failure is a disagreement. */
 json_t *hm_fuzz_trace_json(hm_fuzz *f, const hm_fuzz_step *steps, size_t n, int cpus,
 			   const char *name, const char *description);
+
+/* The Shared the invariants are checked on after a step of cpu: its view's,
+ * brought up to date with what the other CPUs logged (CalState of the
+ * events its oracle would pull, for every object ID). A view refreshes
+ * only the objects an op reads, so with several CPUs it may pair a new
+ * s2page with an old host NPT: a state no CPU sees whole (autoreleased). */
+const hm_shared *hm_fuzz_current_shared(const hm_model *m, int cpu);
 
 /* ---- the generator's vocabulary ---- */
 

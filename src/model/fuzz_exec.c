@@ -5,23 +5,16 @@
 
 #include "fuzz_internal.h"
 #include "json.h"
+#include "rdata_cal.h"
 
-void hm_fuzz_exec_init(hm_fuzz_exec *x, const hm_fuzz_checks *checks, hm_model *m)
+void hm_fuzz_exec_init(hm_fuzz_exec *x, const hm_fuzz_checks *checks, hm_model *m,
+		       hm_inv_monitor **mon)
 {
 	memset(x, 0, sizeof *x);
 	x->checks = checks;
 	x->m = m;
-	for (int c = 0; c < m->ncpus; c++) {
-		x->mon[c] = hm_inv_monitor_new();
-		hm_inv_monitor_set_incremental(x->mon[c], !checks->full_invariants);
-	}
-}
-
-void hm_fuzz_exec_done(hm_fuzz_exec *x)
-{
-	for (int c = 0; c < 8; c++)
-		hm_inv_monitor_free(x->mon[c]);
-	memset(x->mon, 0, sizeof x->mon);
+	for (int c = 0; c < m->ncpus; c++)
+		x->mon[c] = mon[c];
 }
 
 /* set.regs.ctxt_regs: the view of cpu with the step's registers */
@@ -82,11 +75,40 @@ static bool compare_levels(hm_fuzz_exec *x, const hm_op_def *def, const hm_z *ar
 	return true;
 }
 
+typedef struct refresh {
+	const hm_rdata *v;
+	const hm_shared *sdt;
+} refresh;
+
+static bool refresh_one(hm_z id, const void *val, void *p)
+{
+	(void)val;
+	refresh *r = p;
+	const hm_mlog *own = mlog_at(r->v->log, id);
+	const hm_mlog *pulled = hm_oracle_multi(r->v->oracle, id, r->v->curid, own);
+	if (pulled)
+		r->sdt = CalState(id, pulled, r->sdt);
+	return true;
+}
+
+const hm_shared *hm_fuzz_current_shared(const hm_model *m, int cpu)
+{
+	const hm_rdata *v = hm_model_view(m, cpu);
+	refresh r = {v, v->shared};
+	if (m->ncpus > 1)
+		hm_map_foreach(m->glog, refresh_one, &r);
+	return r.sdt;
+}
+
 static bool check_invariants(hm_fuzz_exec *x, int cpu, hm_fuzz_failure *fail)
 {
 	const hm_rdata *v = hm_model_view(x->m, cpu);
 	hm_inv_violation viol = {0};
-	if (x->checks->invariants && !hm_inv_monitor_check(x->mon[cpu], v->shared, &viol)) {
+	hm_pool *pool = hm_pool_push();
+	bool ok = !x->checks->invariants ||
+		  hm_inv_monitor_check(x->mon[cpu], hm_fuzz_current_shared(x->m, cpu), &viol);
+	hm_pool_pop(pool);
+	if (!ok) {
 		fail->kind = HM_FUZZ_INVARIANT;
 		fail->inv = viol.inv;
 		fail->detail = g_strdup(viol.detail);

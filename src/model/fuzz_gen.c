@@ -178,6 +178,13 @@ static hm_z arg_pfn(gen *g, hm_z valid)
 static hm_z arg_gfn(gen *g, hm_z valid) { return corrupt(g) ? PICK(g, bad_gfns) : valid; }
 static hm_z arg_addr(gen *g, hm_z valid) { return corrupt(g) ? PICK(g, bad_addrs) : valid; }
 
+/* A size that the handlers turn into a loop count (pages to clear, map,
+ * grant): the hostile values are odd sizes and sizes the argument checks
+ * reject, never one they accept that would make the loop run for 2^28
+ * pages (KVM_PHYS_SIZE - 1 is a paddr). */
+static const hm_z bad_sizes[] = {0, 1, 4095, 4097, KVM_PHYS_SIZE, INVALID64, -1};
+static hm_z arg_size(gen *g, hm_z valid) { return corrupt(g) ? PICK(g, bad_sizes) : valid; }
+
 static hm_z arg_vmid(gen *g, hm_z valid)
 {
 	if (!corrupt(g))
@@ -218,6 +225,17 @@ static hm_z pick_vm(gen *g, hm_z state)
 	}
 	g->fallback = true;
 	return n >= 1 ? 1 + (hm_z)below(g, (uint64_t)n) : 1 + (hm_z)below(g, 3);
+}
+
+/* The VM of a MemManager op: a registered one most of the time, else one
+ * of 1 .. 3 (the MemManager layer has no notion of registration, and
+ * multi-CPU MemManager episodes register none). */
+static hm_z pick_vm_mem(gen *g)
+{
+	bool fb = g->fallback;
+	hm_z vmid = pct(g, 70) ? pick_vm(g, -1) : 1 + (hm_z)below(g, 3);
+	g->fallback = fb;
+	return vmid;
 }
 
 /* A vCPU of vmid in `state`; else 0 .. 1 and the step falls back. */
@@ -397,9 +415,10 @@ static bool a_clear_vm_page(gen *g)
 /* prot_and_map_vm_s2pt: the VM; gfn and pfn from the host's answer */
 static bool a_assign_pfn_to_vm(gen *g)
 {
-	hm_z vmid = pick_vm(g, -1);
+	hm_z vmid = pick_vm_mem(g);
 	hm_z pfn, gfn;
-	if (pct(g, 20) && (pfn = find_page(g, owned_by, vmid)) >= 0) {
+	if (pct(g, 20) && (pfn = find_page(g, owned_by, vmid)) >= 0 &&
+	    s2page_at(g->sh->s2page, pfn)->s2_gfn < KVM_GFN_SPACE) {
 		gfn = s2page_at(g->sh->s2page, pfn)->s2_gfn; /* the "keep" arm */
 	} else {
 		pfn = page_where(g, host_free);
@@ -428,7 +447,7 @@ static bool a_map_pfn_vm(gen *g)
 		pfn = ram_pfn(g);
 	}
 	const hm_s2page *p = s2page_at(g->sh->s2page, pfn);
-	hm_z vmid = is_vm(p->s2_owner) ? p->s2_owner : pick_vm(g, -1);
+	hm_z vmid = is_vm(p->s2_owner) ? p->s2_owner : pick_vm_mem(g);
 	hm_z gfn = p->s2_gfn < KVM_GFN_SPACE ? p->s2_gfn : any_gfn(g);
 	/* level 2 maps pfn .. pfn + 511 (local_mmap): only for a block the VM
 	 * owns whole (as prot_and_map_vm_s2pt_spec_h assigns it first) */
@@ -443,7 +462,7 @@ static bool a_map_pfn_vm(gen *g)
 /* kvm_phys_addr_ioremap_loop_h: the VM; gpa and pa from the host */
 static bool a_map_vm_io(gen *g)
 {
-	g->s->argv[0] = arg_vmid(g, pick_vm(g, -1));
+	g->s->argv[0] = arg_vmid(g, pick_vm_mem(g));
 	g->s->argv[1] = arg_addr(g, any_gfn(g) * PAGE_SIZE);
 	g->s->argv[2] = arg_addr(g, device_pfn(g) * PAGE_SIZE + (hm_z)below(g, 8) * 8);
 	return !g->fallback;
@@ -455,7 +474,7 @@ static bool a_grant_revoke(gen *g)
 {
 	hm_z pfn = page_where(g, owned_by_vm);
 	hm_z owner = s2page_at(g->sh->s2page, pfn)->s2_owner;
-	g->s->argv[0] = arg_vmid(g, is_vm(owner) ? owner : pick_vm(g, -1));
+	g->s->argv[0] = arg_vmid(g, is_vm(owner) ? owner : pick_vm_mem(g));
 	g->s->argv[1] = arg_pfn(g, pfn);
 	return need_vm(g, g->s->argv[0]);
 }
@@ -463,9 +482,10 @@ static bool a_grant_revoke(gen *g)
 /* HVC_SMMU_LPAE_MAP: the context bank's VM; gfn and pfn from the host */
 static bool a_assign_pfn_to_smmu(gen *g)
 {
-	hm_z vmid = pick_vm(g, -1);
+	hm_z vmid = pick_vm_mem(g);
 	hm_z pfn, gfn;
-	if (pct(g, 20) && (pfn = find_page(g, owned_by, vmid)) >= 0) {
+	if (pct(g, 20) && (pfn = find_page(g, owned_by, vmid)) >= 0 &&
+	    s2page_at(g->sh->s2page, pfn)->s2_gfn < KVM_GFN_SPACE) {
 		gfn = s2page_at(g->sh->s2page, pfn)->s2_gfn;
 	} else {
 		pfn = page_where(g, host_free);
@@ -544,7 +564,7 @@ static bool a_hvc_set_boot_info(gen *g)
 	hm_z vmid = pick_vm(g, READY);
 	set_reg(g, R_X1, arg_vmid(g, vmid));
 	set_reg(g, R_X2, arg_addr(g, 0x80000 * (hm_z)(1 + below(g, 3))));
-	set_reg(g, R_X3, arg_addr(g, PAGE_SIZE * (hm_z)(1 + below(g, 3))));
+	set_reg(g, R_X3, arg_size(g, PAGE_SIZE * (hm_z)(1 + below(g, 3))));
 	return !g->fallback &&
 	       vminfo_at(g->sh->vminfos, vmid)->VB.vm_next_load_info < MAX_LOAD_INFO_NUM;
 }
@@ -639,7 +659,7 @@ static bool a_hvc_phys_addr_ioremap(gen *g)
 	set_reg(g, R_X1, arg_vmid(g, pick_vm(g, -1)));
 	set_reg(g, R_X2, arg_addr(g, any_gfn(g) * PAGE_SIZE));
 	set_reg(g, R_X3, arg_addr(g, device_pfn(g) * PAGE_SIZE));
-	set_reg(g, R_X4, arg_addr(g, PAGE_SIZE * (hm_z)(1 + below(g, 3))));
+	set_reg(g, R_X4, arg_size(g, PAGE_SIZE * (hm_z)(1 + below(g, 3))));
 	return !g->fallback;
 }
 
@@ -652,7 +672,7 @@ static bool a_hvc_clear_vm_s2_range(gen *g)
 	hvc(g, HVC_CLEAR_VM_S2_RANGE);
 	set_reg(g, R_X1, arg_vmid(g, vmid));
 	set_reg(g, R_X2, arg_addr(g, pfn * PAGE_SIZE));
-	set_reg(g, R_X3, arg_addr(g, pct(g, 10) ? PMD_SIZE : PAGE_SIZE * (hm_z)(1 + below(g, 4))));
+	set_reg(g, R_X3, arg_size(g, pct(g, 10) ? PMD_SIZE : PAGE_SIZE * (hm_z)(1 + below(g, 4))));
 	return true;
 }
 
@@ -750,7 +770,7 @@ static bool a_vm_exit(gen *g)
 		/* grant (30) or revoke (25) a range the VM maps */
 		set_reg(g, R_X0, kind < 30 ? HVC_KVM_SET_DESC_PFN : HVC_KVM_UNSET_DESC_PFN);
 		set_reg(g, R_X2, arg_addr(g, mapped_gfn(g, vmid) * PAGE_SIZE));
-		set_reg(g, R_X3, arg_addr(g, PAGE_SIZE * (hm_z)(1 + below(g, 2))));
+		set_reg(g, R_X3, arg_size(g, PAGE_SIZE * (hm_z)(1 + below(g, 2))));
 	} else if (kind < 60) {
 		set_reg(g, R_X0, PSCI_0_2_FN_SYSTEM_OFF);
 	} else if (kind < 70) {
@@ -782,7 +802,7 @@ static bool a_mem_access(gen *g)
 {
 	hm_z vmid = g->v->cur_vmid;
 	g->s->argv[0] = arg_gfn(g, mapped_gfn(g, vmid));
-	g->s->argv[1] = arg_small(g, (hm_z)below(g, 31), 31);
+	g->s->argv[1] = arg_small(g, (hm_z)below(g, 30), X30);
 	return true;
 }
 
@@ -799,7 +819,7 @@ static bool a_dev_access(gen *g)
 		gfn = any_gfn(g);
 	}
 	g->s->argv[0] = arg_gfn(g, gfn);
-	g->s->argv[1] = arg_small(g, (hm_z)below(g, 31), 31);
+	g->s->argv[1] = arg_small(g, (hm_z)below(g, 30), X30);
 	g->s->argv[2] = arg_small(g, BANK_CBNDX(bank), SMMU_NUM_CTXT_BANKS);
 	g->s->argv[3] = arg_small(g, BANK_INDEX(bank), SMMU_NUM);
 	return true;
@@ -831,7 +851,7 @@ static bool a_generic(gen *g)
 		else if (strcmp(n, "vcpuid") == 0)
 			v = arg_small(g, (hm_z)below(g, 2), VCPU_PER_VM);
 		else if (strcmp(n, "reg") == 0)
-			v = arg_small(g, (hm_z)below(g, 31), 31);
+			v = arg_small(g, (hm_z)below(g, 30), X30);
 		else if (strcmp(n, "n") == 0 || strcmp(n, "num") == 0)
 			v = arg_small(g, 1 + (hm_z)below(g, 8), 512);
 		else if (strcmp(n, "load_idx") == 0)
@@ -839,7 +859,7 @@ static bool a_generic(gen *g)
 		else if (strcmp(n, "logn") == 0)
 			v = arg_small(g, (hm_z)below(g, 4), 1 << 20);
 		else if (strcmp(n, "size") == 0)
-			v = arg_addr(g, PAGE_SIZE * (hm_z)(1 + below(g, 3)));
+			v = arg_size(g, PAGE_SIZE * (hm_z)(1 + below(g, 3)));
 		else if (strcmp(n, "gpa") == 0)
 			v = arg_addr(g, any_gfn(g) * PAGE_SIZE);
 		else if (strcmp(n, "pa") == 0)
@@ -916,8 +936,6 @@ typedef struct enabled {
 
 struct hm_fuzz_gen {
 	GArray *en; /* enabled */
-	unsigned total[3]; /* weight of the actions usable in each context */
-	unsigned all;      /* weight of them all */
 };
 
 const char *hm_fuzz_action_name(uint16_t a)
@@ -929,6 +947,7 @@ const char *hm_fuzz_action_name(uint16_t a)
 }
 
 size_t hm_fuzz_action_count(void) { return N_ACTIONS + hm_op_total(); }
+
 
 static gpointer init_regs(gpointer unused)
 {
@@ -964,13 +983,6 @@ hm_fuzz_gen *hm_fuzz_gen_new(const bool *allowed)
 			g_array_append_val(g->en, e);
 		}
 	g_free(covered);
-	for (guint i = 0; i < g->en->len; i++) {
-		const enabled *e = &g_array_index(g->en, enabled, i);
-		for (int c = 0; c < 3; c++)
-			if (usable(e->ctx, c))
-				g->total[c] += e->weight;
-		g->all += e->weight;
-	}
 	if (!g->en->len) {
 		hm_fuzz_gen_free(g);
 		return NULL;
@@ -986,22 +998,78 @@ void hm_fuzz_gen_free(hm_fuzz_gen *g)
 	g_free(g);
 }
 
-/* A weighted choice among the actions usable in ctx; when none is, among
- * all (*wrong set: the handler does not fit the CPU's context). */
-static const enabled *choose(hm_fuzz_gen *g, hm_rng *rng, int ctx, bool *wrong)
+static bool in_layers(const enabled *e, unsigned layers)
 {
-	bool all = g->total[ctx] == 0;
-	*wrong = all;
-	unsigned k = (unsigned)hm_rng_below(rng, all ? g->all : g->total[ctx]);
+	bool internal = e->action < N_ACTIONS && actions[e->action].internal;
+	return layers & (internal ? HM_FUZZ_LAYER_MEM : HM_FUZZ_LAYER_TRAP);
+}
+
+unsigned hm_fuzz_gen_layers(const hm_fuzz_gen *g)
+{
+	unsigned l = 0;
+	for (guint i = 0; i < g->en->len; i++)
+		l |= in_layers(&g_array_index(g->en, enabled, i), HM_FUZZ_LAYER_MEM) ? HM_FUZZ_LAYER_MEM
+										: HM_FUZZ_LAYER_TRAP;
+	return l;
+}
+
+/* A weighted choice among the actions of `layers` usable in ctx; when
+ * none is, among all of those layers (*wrong set: the handler does not
+ * fit the CPU's context). */
+static const enabled *choose(hm_fuzz_gen *g, hm_rng *rng, int ctx, unsigned layers, bool *wrong)
+{
+	unsigned fit = 0, all = 0;
 	for (guint i = 0; i < g->en->len; i++) {
 		const enabled *e = &g_array_index(g->en, enabled, i);
-		if (!all && !usable(e->ctx, ctx))
+		if (!in_layers(e, layers))
+			continue;
+		all += e->weight;
+		if (usable(e->ctx, ctx))
+			fit += e->weight;
+	}
+	bool any = fit == 0;
+	*wrong = any;
+	if (!all)
+		return NULL;
+	unsigned k = (unsigned)hm_rng_below(rng, any ? all : fit);
+	for (guint i = 0; i < g->en->len; i++) {
+		const enabled *e = &g_array_index(g->en, enabled, i);
+		if (!in_layers(e, layers) || (!any && !usable(e->ctx, ctx)))
 			continue;
 		if (k < e->weight)
 			return e;
 		k -= e->weight;
 	}
-	return &g_array_index(g->en, enabled, 0);
+	return NULL;
+}
+
+/* The value the step sets register r to, or dflt. */
+static hm_z step_reg(const hm_fuzz_step *s, int r, hm_z dflt)
+{
+	for (unsigned i = 0; i < s->nregs; i++)
+		if (s->reg[i] == reg_field[r])
+			return s->regv[i];
+	return dflt;
+}
+
+/* Sizes the handlers loop over page by page (HVC_CLEAR_VM_S2_RANGE,
+ * HVC_PHYS_ADDR_IOREMAP, a guest's grant or revoke) stay below 64 MiB:
+ * the arguments checks let sizes up to 2^40 through, and a loop over 2^28
+ * pages would take the fuzzer's time and memory, not test anything more. */
+#define MAX_LOOP_SIZE ((hm_z)1 << 26)
+
+static bool loop_bounded(const hm_rdata *pre, const hm_fuzz_step *s)
+{
+	const char *op = hm_op_at(s->op)->name;
+	hm_z x0 = step_reg(s, R_X0, pre->regs->ctxt_regs.x0);
+	hm_z size = 0;
+	if (strcmp(op, "host_hvc_handler") == 0 && x0 == HVC_CLEAR_VM_S2_RANGE)
+		size = step_reg(s, R_X3, pre->regs->ctxt_regs.x3);
+	else if (strcmp(op, "host_hvc_handler") == 0 && x0 == HVC_PHYS_ADDR_IOREMAP)
+		size = step_reg(s, R_X4, pre->regs->ctxt_regs.x4);
+	else if (strcmp(op, "vm_exit_handler") == 0)
+		size = step_reg(s, R_X3, pre->regs->ctxt_regs.x3);
+	return size < MAX_LOOP_SIZE;
 }
 
 /* A random set bit of mask among the first 6 (the slot to corrupt). */
@@ -1015,7 +1083,7 @@ static int pick_slot(hm_rng *rng, unsigned mask)
 }
 
 bool hm_fuzz_gen_step(hm_fuzz_gen *gn, hm_rng *rng, const hm_model *m, int hostile_pct,
-		      bool hostile_internal, hm_fuzz_step *s)
+		      bool hostile_internal, unsigned layers, hm_fuzz_step *s)
 {
 	/* a CPU that has not halted, if any */
 	int live[8], nlive = 0;
@@ -1040,7 +1108,9 @@ bool hm_fuzz_gen_step(hm_fuzz_gen *gn, hm_rng *rng, const hm_model *m, int hosti
 		gen g = {.rng = rng, .v = v, .sh = v->shared, .s = s, .bad = -1};
 		g.hostile = hostile;
 		bool no_fit;
-		const enabled *e = choose(gn, rng, ctx, &no_fit);
+		const enabled *e = choose(gn, rng, ctx, layers, &no_fit);
+		if (!e)
+			return false;
 		bool wrong = wrong_ctx || no_fit;
 		s->op = e->op;
 		s->action = e->action;
@@ -1062,6 +1132,8 @@ bool hm_fuzz_gen_step(hm_fuzz_gen *gn, hm_rng *rng, const hm_model *m, int hosti
 		bool internal = e->action < N_ACTIONS && actions[e->action].internal;
 		/* an internal op runs only with what its callers establish; an
 		 * entry point takes anything when the step is hostile */
+		if (!hm_fuzz_step_precondition(v, s, !hostile_internal))
+			ok = hostile = false;
 		if (internal && !hostile_internal ? ok && !g.fallback : ok || hostile)
 			return true;
 		if (attempt == 64)
@@ -1069,15 +1141,17 @@ bool hm_fuzz_gen_step(hm_fuzz_gen *gn, hm_rng *rng, const hm_model *m, int hosti
 	}
 }
 
-bool hm_fuzz_step_precondition(const hm_rdata *pre, const hm_fuzz_step *s)
+bool hm_fuzz_step_precondition(const hm_rdata *pre, const hm_fuzz_step *s, bool callers)
 {
-	if (s->action >= N_ACTIONS || !actions[s->action].internal)
+	if (!loop_bounded(pre, s))
+		return false;
+	if (!callers || s->action >= N_ACTIONS || !actions[s->action].internal)
 		return true;
 	const hm_shared *sh = pre->shared;
 	const hm_z *a = s->argv;
 	const char *op = actions[s->action].op;
 	hm_z vmid = a[0];
-	bool registered = is_vm(vmid) && vmid < sh->core_data.next_vmid;
+	bool registered = is_vm(vmid); /* see pick_vm_mem */
 	if (strcmp(op, "map_page_host") == 0 || strcmp(op, "unmap_smmu_page") == 0)
 		return true;
 	if (strcmp(op, "clear_vm_page") == 0)

@@ -60,19 +60,32 @@ typedef struct hm_fuzz_gen hm_fuzz_gen;
 hm_fuzz_gen *hm_fuzz_gen_new(const bool *allowed);
 void hm_fuzz_gen_free(hm_fuzz_gen *g);
 
-/* Fills *s with a step for model m; cpu chosen among the non-halted ones
+/* The two layers the actions belong to. MemManager ops share objects
+ * between CPUs through the MultiLogs; the TrapHandler entry points (and
+ * the concurrent local_* ops) through the single log and CalStateH,
+ * which carries host mappings only. A state changed by both from several
+ * CPUs is one no CPU sees consistently, so multi-CPU episodes keep to
+ * one layer (fuzz.c). */
+#define HM_FUZZ_LAYER_MEM 1u
+#define HM_FUZZ_LAYER_TRAP 2u
+unsigned hm_fuzz_gen_layers(const hm_fuzz_gen *g);
+
+/* Fills *s with a step for model m from the actions of `layers`; cpu
+ * chosen among the non-halted ones
  * when there are any. hostile_pct: the chance of a hostile step;
  * hostile_internal: the MemManager ops may get hostile values in the
  * arguments their callers establish too (and run without them). false
  * when no enabled action found arguments in 64 tries. */
 bool hm_fuzz_gen_step(hm_fuzz_gen *g, hm_rng *rng, const hm_model *m, int hostile_pct,
-		      bool hostile_internal, hm_fuzz_step *s);
+		      bool hostile_internal, unsigned layers, hm_fuzz_step *s);
 
-/* What the handlers establish before they call the MemManager op of s
- * (the generator's valid arguments): a registered VM; for clear_vm_page a
- * powered-off one; for map_pfn_vm a page it owns at that gfn; for
- * update_smmu_page the context bank's owner. True for the other ops. */
-bool hm_fuzz_step_precondition(const hm_rdata *pre, const hm_fuzz_step *s);
+/* Whether step s may run from pre in a fuzz sequence: the sizes the
+ * handlers loop over stay small (64 MiB), and with `callers`, a
+ * MemManager op gets what the handlers establish before calling it (the
+ * generator's valid arguments): a registered VM; for clear_vm_page a
+ * powered-off one; for map_pfn_vm a page it owns at that gfn (level 2: the
+ * whole block); for update_smmu_page the context bank's owner. */
+bool hm_fuzz_step_precondition(const hm_rdata *pre, const hm_fuzz_step *s, bool callers);
 
 /* ---- running one step (fuzz_exec.c) ---- */
 
@@ -82,7 +95,9 @@ typedef struct hm_fuzz_checks {
 	void *extra_ctx;
 } hm_fuzz_checks;
 
-/* The per-run state of the checks: one monitor per CPU. */
+/* The per-run state of the checks: one monitor per CPU (borrowed: the
+ * monitors outlive the runs; each checks from the last state it saw, so
+ * a fresh model's views cost what differs from the previous run's). */
 typedef struct hm_fuzz_exec {
 	const hm_fuzz_checks *checks;
 	hm_model *m;
@@ -92,8 +107,8 @@ typedef struct hm_fuzz_exec {
 	size_t known; /* which documented difference, when filtered */
 } hm_fuzz_exec;
 
-void hm_fuzz_exec_init(hm_fuzz_exec *x, const hm_fuzz_checks *checks, hm_model *m);
-void hm_fuzz_exec_done(hm_fuzz_exec *x);
+void hm_fuzz_exec_init(hm_fuzz_exec *x, const hm_fuzz_checks *checks, hm_model *m,
+		       hm_inv_monitor **mon);
 
 /* Runs s; fills *o; returns false with *fail set when a check failed
  * (kinds INVARIANT and DISAGREE; the caller decides about STUCK). */
@@ -116,7 +131,8 @@ struct hm_fuzz {
 	bool *allowed;
 	hm_fuzz_gen *gen;
 	json_t *config_json;
-	hm_config *configs[8]; /* configs[cpus - 1], made on demand */
+	void *cache; /* the models, by CPU count (fuzz.c) */
+	hm_inv_monitor *mon[8];
 	hm_fuzz_stats stats;
 	hm_fuzz_failure failure;
 	GArray *failing; /* hm_fuzz_step */
@@ -125,8 +141,10 @@ struct hm_fuzz {
 	GHashTable *states;
 };
 
-/* A model for a re-run or an episode with `cpus` CPUs. */
+/* A model in its initial state for a re-run or an episode with `cpus`
+ * CPUs; give it back with hm_fuzz_model_done. */
 hm_model *hm_fuzz_model_new(hm_fuzz *f, int cpus);
+void hm_fuzz_model_done(hm_fuzz *f, hm_model *m);
 
 /* hm_fuzz_rerun that, for a STUCK target, also stops at a None like the
  * target's reached before any CPU halted. */

@@ -4,8 +4,9 @@
  *
  * 1. Steps: delta debugging (drop chunks of halving size, down to single
  *    steps); the steps after the failing one are dropped too.
- * 2. Values: each argument, register and core_doracle answer is tried at
- *    simpler values (0, 1, the value with low bits cleared, half of it,
+ * 2. Values: first each value several slots share (a pfn assigned then
+ *    granted), replaced in all of them at once; then each argument,
+ *    register and core_doracle answer on its own, at simpler values (0, 1, the value with low bits cleared, half of it,
  *    RAM's first pfn and address, INVALID), smallest first; a register
  *    assignment or oracle answer is dropped when it is not needed; each
  *    step's CPU is tried at lower numbers, and the CPUs renumbered
@@ -107,6 +108,76 @@ static size_t simpler(hm_z v, hm_z *out)
 	}
 	qsort(out, m, sizeof(hm_z), cmp_abs);
 	return m;
+}
+
+/* The value slots of a step: arguments, register values, core_doracle
+ * answers. */
+static size_t value_slots(hm_fuzz_step *s, hm_z **out)
+{
+	size_t n = 0;
+	for (unsigned j = 0; j < hm_op_at(s->op)->nargs; j++)
+		out[n++] = &s->argv[j];
+	for (unsigned r = 0; r < s->nregs; r++)
+		out[n++] = &s->regv[r];
+	for (unsigned c = 0; c < s->ncore; c++)
+		out[n++] = &s->core[c];
+	return n;
+}
+
+/* Replaces v by c in every slot of every step (a pfn the steps share
+ * changes in all of them at once). */
+static void substitute(GArray *seq, hm_z v, hm_z c)
+{
+	hm_z *slots[HM_OP_MAX_ARGS + HM_FUZZ_MAX_REGS + HM_FUZZ_MAX_CORE];
+	for (guint i = 0; i < seq->len; i++) {
+		size_t n = value_slots(&g_array_index(seq, hm_fuzz_step, i), slots);
+		for (size_t k = 0; k < n; k++)
+			if (*slots[k] == v)
+				*slots[k] = c;
+	}
+}
+
+/* Each value that occurs in several slots, replaced everywhere at once by
+ * a simpler one. */
+static bool simplify_shared_values(shrink *k, GArray *seq, int cpus)
+{
+	bool changed = false;
+	hm_z *slots[HM_OP_MAX_ARGS + HM_FUZZ_MAX_REGS + HM_FUZZ_MAX_CORE];
+	for (guint i = 0; i < seq->len; i++) {
+		size_t n = value_slots(&g_array_index(seq, hm_fuzz_step, i), slots);
+		for (size_t j = 0; j < n; j++) {
+			hm_z v = *slots[j];
+			unsigned uses = 0;
+			hm_z *other[HM_OP_MAX_ARGS + HM_FUZZ_MAX_REGS + HM_FUZZ_MAX_CORE];
+			for (guint i2 = 0; i2 < seq->len; i2++) {
+				size_t n2 = value_slots(&g_array_index(seq, hm_fuzz_step, i2), other);
+				for (size_t j2 = 0; j2 < n2; j2++)
+					uses += *other[j2] == v;
+			}
+			if (uses < 2)
+				continue;
+			hm_z cand[16];
+			size_t nc = simpler(v, cand);
+			for (size_t c = 0; c < nc; c++) {
+				GArray *copy = g_array_copy(seq);
+				substitute(copy, v, cand[c]);
+				size_t len = copy->len;
+				if (fails(k, (hm_fuzz_step *)(void *)copy->data, &len, cpus)) {
+					g_array_set_size(seq, 0);
+					g_array_append_vals(seq, copy->data, len);
+					g_array_free(copy, TRUE);
+					changed = true;
+					/* the same buffer, maybe shorter: the slots
+					 * still point into it */
+					break;
+				}
+				g_array_free(copy, TRUE);
+			}
+			if (i >= seq->len)
+				return changed;
+		}
+	}
+	return changed;
 }
 
 /* Tries the simpler values of *slot (a field of seq's step); keeps the
@@ -246,6 +317,7 @@ size_t hm_fuzz_shrink(hm_fuzz *f, GArray *steps, int *cpus, const hm_fuzz_failur
 	while (changed && k.runs < k.budget) {
 		changed = drop_steps(&k, steps, *cpus);
 		changed |= fewer_cpus(&k, steps, cpus);
+		changed |= simplify_shared_values(&k, steps, *cpus);
 		changed |= simplify_values(&k, steps, *cpus);
 	}
 	return k.runs;
