@@ -6,5 +6,5 @@ bash scripts/install-deps.sh
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build build -j "$(nproc)"
 shopt -s nullglob
-traces=(traces/*.json traces/*.jsonl)
+traces=(traces/*.json traces/*.jsonl traces/findings/*.json)
 ./build/hypsec-model replay "${traces[@]}"
