@@ -75,6 +75,37 @@ static hm_rdata *release_s2page(const hm_rdata *adt, const hm_map *s2p, const hm
 
 static hm_lock_status own_if(bool halt_) { return halt_ ? HM_LOCK_OWN_TRUE : HM_LOCK_FALSE; }
 
+/* The outcome of map_page_host_spec and map_vm_io_spec once local_mmap
+ * answered Some (halt', npt'):
+ *   adt {halt: halt'} {tstate: if halt' then 0 else 1}
+ *       {shared: (shared adt) {npts: (npts (shared adt)) # vmid == npt'} {s2page: s2p}}
+ *       {log: ((log adt) # S2PAGE_ID == (if halt' then spl else spl'))
+ *                        # ptid == (if halt' then ptl else ptl')}
+ *       {lock: ((lock adt) # S2PAGE_ID == (if halt' then LockOwn true else LockFalse))
+ *                          # ptid == (if halt' then LockOwn true else LockFalse)}
+ * where ptl' := TEVENT cpu (TTICKET REL_LOCK) :: TEVENT cpu (TSHARED (ONPT npt')) :: ptl.
+ * (map_page_host_spec: vmid HOSTVISOR, ptid NPT_ID; map_vm_io_spec: ptid NPT_ID + vmid.) */
+static hm_rdata *mapped(const hm_rdata *adt, hm_z vmid, hm_z ptid, const hm_npt *npt_,
+			const hm_map *s2p, bool halt_, const hm_mlog *spl, const hm_mlog *spl_,
+			const hm_mlog *ptl)
+{
+	const hm_mlog *ptl_ = released(adt->curid, HM_MEV_ONPT, npt_, ptl);
+	hm_rdata *r = rd_edit(adt);
+	r->halt = halt_;
+	r->tstate = halt_ ? 0 : 1;
+	hm_shared *sh = sh_edit(adt->shared);
+	SETP(sh, npts, hm_map_set_ptr(adt->shared->npts, vmid, npt_));
+	SETP(sh, s2page, s2p);
+	SETP(r, shared, sh);
+	SETP(r, log,
+	     hm_map_set_ptr(hm_map_set_ptr(adt->log, S2PAGE_ID, halt_ ? spl : spl_), ptid,
+			    halt_ ? ptl : ptl_));
+	SETP(r, lock,
+	     hm_map_set_lock(hm_map_set_lock(adt->lock, S2PAGE_ID, own_if(halt_)), ptid,
+			     own_if(halt_)));
+	return r;
+}
+
 static const hm_map *set_page(const hm_map *s2p, hm_z pfn, hm_s2page page)
 {
 	return hm_map_set(s2p, pfn, &page);
@@ -119,21 +150,7 @@ hm_sres map_page_host_spec(const hm_rdata *adt, hm_z addr)
 			return NONE();
 		}
 		COV("owner INVALID/HOSTVISOR or shared: local_mmap Some");
-		const hm_mlog *ptl_ = released(cpu, HM_MEV_ONPT, npt_, ptl);
-		hm_rdata *r = rd_edit(adt);
-		r->halt = halt_;
-		r->tstate = halt_ ? 0 : 1;
-		hm_shared *sh = sh_edit(adt->shared);
-		SETP(sh, npts, hm_map_set_ptr(adt->shared->npts, HOSTVISOR, npt_));
-		SETP(sh, s2page, s2p);
-		SETP(r, shared, sh);
-		SETP(r, log,
-		     hm_map_set_ptr(hm_map_set_ptr(adt->log, S2PAGE_ID, halt_ ? spl : spl_), ptid,
-				    halt_ ? ptl : ptl_));
-		SETP(r, lock,
-		     hm_map_set_lock(hm_map_set_lock(adt->lock, S2PAGE_ID, own_if(halt_)), ptid,
-				     own_if(halt_)));
-		return SOME(r);
+		return SOME(mapped(adt, HOSTVISOR, ptid, npt_, s2p, halt_, spl, spl_, ptl));
 	}
 	COV("owner a VM and count 0: halt");
 	return SOME(halt_s2page(adt, s2p, spl));
@@ -414,21 +431,7 @@ hm_sres map_vm_io_spec(const hm_rdata *adt, hm_z vmid, hm_z gpa, hm_z pa)
 			return NONE();
 		}
 		COV("s2_owner page =? INVALID: local_mmap Some");
-		const hm_mlog *ptl_ = released(cpu, HM_MEV_ONPT, npt_, ptl);
-		hm_rdata *r = rd_edit(adt);
-		r->halt = halt_;
-		r->tstate = halt_ ? 0 : 1;
-		hm_shared *sh = sh_edit(adt->shared);
-		SETP(sh, npts, hm_map_set_ptr(adt->shared->npts, vmid, npt_));
-		SETP(sh, s2page, s2p);
-		SETP(r, shared, sh);
-		SETP(r, log,
-		     hm_map_set_ptr(hm_map_set_ptr(adt->log, S2PAGE_ID, halt_ ? spl : spl_), ptid,
-				    halt_ ? ptl : ptl_));
-		SETP(r, lock,
-		     hm_map_set_lock(hm_map_set_lock(adt->lock, S2PAGE_ID, own_if(halt_)), ptid,
-				     own_if(halt_)));
-		return SOME(r);
+		return SOME(mapped(adt, vmid, ptid, npt_, s2p, halt_, spl, spl_, ptl));
 	}
 	COV("s2_owner page =? INVALID: false");
 	return SOME(release_s2page(adt, s2p, spl_));
