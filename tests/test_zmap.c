@@ -120,6 +120,15 @@ static void record_diff(hm_z key, const void *va, const void *vb, void *ctx)
 	d->n++;
 }
 
+/* For maps whose values are not numbers: the keys only. */
+static void record_diff_key(hm_z key, const void *va, const void *vb, void *ctx)
+{
+	(void)va;
+	(void)vb;
+	diff_rec *d = ctx;
+	d->keys[d->n++] = key;
+}
+
 static void test_diff_lists_changed_keys(void **state)
 {
 	(void)state;
@@ -144,6 +153,71 @@ static void test_diff_lists_changed_keys(void **state)
 	diff_rec none = {0};
 	hm_map_diff(b, b, record_diff, &none);
 	assert_int_equal(none.n, 0);
+}
+
+/* Maps whose values are references (ZMap (ZMap bool)): hm_map_set tells
+ * "the value already there" by identity, the default by structure. */
+static void test_reference_values_on_set(void **state)
+{
+	(void)state;
+	hm_map *dflt = hm_map_new_bool(false);
+	hm_map *m = hm_map_new(&hm_t_map_map_bool, &dflt);
+	/* another empty map: equal to the default, so no entry is made */
+	hm_map *other_empty = hm_map_new_bool(false);
+	assert_ptr_equal(hm_map_set_ptr(m, 5, other_empty), m);
+	assert_int_equal(hm_map_count(m), 0);
+
+	hm_map *x = hm_map_set_bool(hm_map_new_bool(false), 1, true);
+	hm_map *x_copy = hm_map_set_bool(hm_map_new_bool(false), 1, true);
+	hm_map *a = hm_map_set_ptr(m, 5, x);
+	assert_int_equal(hm_map_count(a), 1);
+	assert_ptr_equal(hm_map_set_ptr(a, 5, x), a);
+	/* an equal copy is stored (a new map, equal to the old one) */
+	hm_map *b = hm_map_set_ptr(a, 5, x_copy);
+	assert_ptr_not_equal(b, a);
+	assert_ptr_equal(hm_map_get_map(b, 5), x_copy);
+	assert_true(hm_map_equal(a, b));
+	assert_int_equal(hm_map_count(b), 1);
+	/* setting an equal copy of the default removes the entry */
+	hm_map *c = hm_map_set_ptr(b, 5, other_empty);
+	assert_int_equal(hm_map_count(c), 0);
+	assert_true(hm_map_equal(c, m));
+}
+
+static void test_shallow_diff_reports_replaced_references(void **state)
+{
+	(void)state;
+	hm_map *dflt = hm_map_new_bool(false);
+	hm_map *m = hm_map_new(&hm_t_map_map_bool, &dflt);
+	hm_map *x = hm_map_set_bool(hm_map_new_bool(false), 1, true);
+	hm_map *x_copy = hm_map_set_bool(hm_map_new_bool(false), 1, true);
+	hm_map *y = hm_map_set_bool(hm_map_new_bool(false), 2, true);
+	hm_map *a = hm_map_set_ptr(hm_map_set_ptr(m, 1, x), 2, x);
+	hm_map *b = hm_map_set_ptr(hm_map_set_ptr(a, 1, x_copy), 3, y);
+	diff_rec deep = {0}, shallow = {0};
+	hm_map_diff(a, b, record_diff_key, &deep);
+	hm_map_diff_shallow(a, b, record_diff_key, &shallow);
+	/* structurally only key 3 differs; by identity keys 1 and 3 */
+	assert_int_equal(deep.n, 1);
+	assert_z_equal(deep.keys[0], 3);
+	assert_int_equal(shallow.n, 2);
+	assert_z_equal(shallow.keys[0], 1);
+	assert_z_equal(shallow.keys[1], 3);
+	diff_rec none = {0};
+	hm_map_diff_shallow(b, b, record_diff_key, &none);
+	assert_int_equal(none.n, 0);
+
+	/* on maps of Z the two diffs agree */
+	hm_map *p = hm_map_set_z(hm_map_set_z(hm_map_new_z(0), 1, 10), 2, 20);
+	hm_map *q = hm_map_set_z(hm_map_set_z(p, 2, 21), 1, 0);
+	diff_rec dz = {0};
+	hm_map_diff_shallow(p, q, record_diff, &dz);
+	assert_int_equal(dz.n, 2);
+	assert_z_equal(dz.keys[0], 1);
+	assert_z_equal(dz.va[0], 10);
+	assert_z_equal(dz.vb[0], 0);
+	assert_z_equal(dz.keys[1], 2);
+	assert_z_equal(dz.vb[1], 21);
 }
 
 static void test_with_default(void **state)
@@ -246,6 +320,8 @@ int main(void)
 		cmocka_unit_test(test_foreach_order),
 		cmocka_unit_test(test_equality_ignores_history),
 		cmocka_unit_test(test_diff_lists_changed_keys),
+		cmocka_unit_test(test_reference_values_on_set),
+		cmocka_unit_test(test_shallow_diff_reports_replaced_references),
 		cmocka_unit_test(test_with_default),
 		cmocka_unit_test(test_s2page_elements),
 		cmocka_unit_test(test_nested_bool_maps),

@@ -192,6 +192,7 @@ static int read_line(cli_trace *t, GString *err)
 			return 0;
 		}
 		t->line++;
+		t->len = (size_t)n;
 		if (!blank(t->buf))
 			return 1;
 	}
@@ -210,7 +211,9 @@ static void json_error_text(GString *err, const json_error_t *jerr)
 static json_t *parse_line(cli_trace *t, const cli_step *s, GString *err)
 {
 	json_error_t jerr;
-	json_t *j = json_loads(t->buf, JSON_REJECT_DUPLICATES, &jerr);
+	/* By length, not as a C string: a NUL byte in the line is an error
+	 * jansson reports, not the end of the line; and no strlen. */
+	json_t *j = json_loadb(t->buf, t->len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!j) {
 		where_file(err, t, t->line);
 		if (s)

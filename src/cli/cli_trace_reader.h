@@ -25,7 +25,7 @@ typedef struct cli_trace {
 	size_t next;      /* index of the next step */
 	size_t line;      /* JSON Lines: the line last read (1-based) */
 	char *buf;
-	size_t cap;
+	size_t cap, len; /* JSON Lines: the line last read, len bytes in buf */
 	hm_config *config;
 	int cpus;
 	const json_t *init; /* borrowed from root; NULL when absent */

@@ -183,40 +183,38 @@ const hm_rdata *hm_model_view(const hm_model *m, int cpu) { return m->views[cpu]
  * this many events behind still receives them one by one. */
 #define COMPACT_KEEP 64
 
-typedef struct compact_ctx {
-	hm_map *log;
-} compact_ctx;
+/* The log IDs a step replaced (a step touches a handful; more spill to
+ * the heap). */
+typedef struct changed_logs {
+	hm_z small[16];
+	GArray *more;
+	size_t n;
+} changed_logs;
 
-static void compact_changed_log(hm_z id, const void *va, const void *vb, void *ctx)
+static void note_changed_log(hm_z id, const void *va, const void *vb, void *ctx)
 {
 	(void)va;
-	compact_ctx *c = ctx;
-	const hm_mlog *l = *(const hm_mlog *const *)vb;
-	hm_mlog *k = hm_mlog_compact(l, COMPACT_KEEP);
-	if (k != l)
-		c->log = hm_map_set_ptr(c->log, id, k);
+	(void)vb;
+	changed_logs *c = ctx;
+	if (c->n < G_N_ELEMENTS(c->small)) {
+		c->small[c->n++] = id;
+		return;
+	}
+	if (!c->more)
+		c->more = g_array_new(FALSE, FALSE, sizeof(hm_z));
+	g_array_append_val(c->more, id);
+	c->n++;
 }
 
-/* st with the logs this step extended compacted (autoreleased), or st. */
-static const hm_rdata *compact_logs(const hm_rdata *old, const hm_rdata *st)
+static hm_z changed_log_at(const changed_logs *c, size_t i)
 {
-	compact_ctx c = {st->log};
-	if (st->log != old->log)
-		hm_map_diff(old->log, st->log, compact_changed_log, &c);
-	hm_slog *sl = hm_slog_compact(st->slog, COMPACT_KEEP);
-	if (c.log == st->log && sl == st->slog)
-		return st;
-	hm_rdata *r = rd_edit(st);
-	SETP(r, log, c.log);
-	SETP(r, slog, sl);
-	return r;
+	return i < G_N_ELEMENTS(c->small) ? c->small[i]
+					  : g_array_index(c->more, hm_z, i - G_N_ELEMENTS(c->small));
 }
 
-static void publish_log(hm_z id, const void *va, const void *vb, void *ctx)
+static void publish_log(hm_model *m, hm_z id, const hm_mlog *l)
 {
-	(void)va;
-	hm_model *m = ctx;
-	hm_map *g = hm_map_set(m->glog, id, vb);
+	hm_map *g = hm_map_set_ptr(m->glog, id, l);
 	hm_retain(g);
 	hm_release(m->glog);
 	m->glog = g;
@@ -228,11 +226,34 @@ void hm_model_commit(hm_model *m, int cpu, const hm_rdata *st)
 	if (st == old)
 		return;
 	hm_pool *pool = hm_pool_push();
-	if (!m->full_logs)
-		st = compact_logs(old, st);
-	/* The logs this step extended become the global logs. */
+	/* One identity pass over the log pool finds the logs this step
+	 * replaced (a structural diff would compare their cells); those are
+	 * compacted (unless full logs are kept) and become the global logs. */
+	changed_logs changed = {0};
 	if (st->log != old->log)
-		hm_map_diff(old->log, st->log, publish_log, m);
+		hm_map_diff_shallow(old->log, st->log, note_changed_log, &changed);
+	hm_map *logs = st->log;
+	for (size_t i = 0; i < changed.n; i++) {
+		hm_z id = changed_log_at(&changed, i);
+		const hm_mlog *l = mlog_at(logs, id);
+		if (!m->full_logs) {
+			const hm_mlog *k = hm_mlog_compact(l, COMPACT_KEEP);
+			if (k != l) {
+				logs = hm_map_set_ptr(logs, id, k);
+				l = k;
+			}
+		}
+		publish_log(m, id, l);
+	}
+	if (changed.more)
+		g_array_free(changed.more, TRUE);
+	hm_slog *sl = m->full_logs ? st->slog : hm_slog_compact(st->slog, COMPACT_KEEP);
+	if (logs != st->log || sl != st->slog) {
+		hm_rdata *r = rd_edit(st);
+		SETP(r, log, logs);
+		SETP(r, slog, sl);
+		st = r;
+	}
 	if (st->slog != old->slog) {
 		hm_retain(st->slog);
 		hm_release(m->gslog);

@@ -34,6 +34,15 @@ void *hm_obj_new_owned(const hm_vtype *type, size_t size)
 	return o;
 }
 
+void *hm_obj_new_uninit(const hm_vtype *type, size_t size)
+{
+	hm_obj *o = hm_alloc(size);
+	o->rc = 1;
+	o->size = (uint32_t)size;
+	o->type = type;
+	return hm_autorelease(o);
+}
+
 void hm_obj_free(void *p) { hm_dealloc(p, ((hm_obj *)p)->size); }
 
 void *hm_obj_new(const hm_vtype *type, size_t size)

@@ -34,6 +34,10 @@ typedef struct hm_obj {
  * the current pool (autoreleased). */
 void *hm_obj_new(const hm_vtype *type, size_t size);
 
+/* Like hm_obj_new, but only the header is set: for a copy that
+ * overwrites every byte after it. */
+void *hm_obj_new_uninit(const hm_vtype *type, size_t size);
+
 /* Allocates an object owned by the caller (not autoreleased). */
 void *hm_obj_new_owned(const hm_vtype *type, size_t size);
 

@@ -5,12 +5,6 @@
 
 #include "zmap.h"
 
-static bool is_pointer_kind(hm_kind k)
-{
-	return k == HM_K_REC || k == HM_K_MAP || k == HM_K_MLOG || k == HM_K_SLOG || k == HM_K_ULIST ||
-	       k == HM_K_ORACLE;
-}
-
 void hm_val_retain(const hm_vtype *t, const void *val)
 {
 	if (is_pointer_kind(t->kind)) {
@@ -105,7 +99,7 @@ void *hm_rec_edit(const void *rec)
 {
 	const hm_obj *o = rec;
 	const hm_vtype *t = o->type;
-	hm_obj *copy = hm_obj_new(t, t->obj_size);
+	hm_obj *copy = hm_obj_new_uninit(t, t->obj_size);
 	memcpy((char *)copy + sizeof(hm_obj), (const char *)rec + sizeof(hm_obj),
 	       t->obj_size - sizeof(hm_obj));
 	const hm_ref_cache *c = refs_of(t);

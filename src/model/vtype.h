@@ -28,6 +28,13 @@ typedef enum hm_kind {
 	                 not data; ignored by equality and diffs */
 } hm_kind;
 
+/* Whether a value of kind k is one pointer to an object (or NULL). */
+static inline bool is_pointer_kind(hm_kind k)
+{
+	return k == HM_K_REC || k == HM_K_MAP || k == HM_K_MLOG || k == HM_K_SLOG || k == HM_K_ULIST ||
+	       k == HM_K_ORACLE;
+}
+
 typedef struct hm_field {
 	const char *name; /* the Coq field name */
 	size_t offset;

@@ -109,6 +109,13 @@ static void copy_slots(node *dst, unsigned to, const node *src, unsigned from, u
 	if (level > 0) {
 		for (unsigned i = 0; i < count; i++)
 			kids(dst)[to + i]->rc++;
+	} else if (is_pointer_kind(et->kind)) {
+		/* The common case with references (logs, records, maps as
+		 * values): retain inline instead of a call per slot. */
+		void **p = (void **)(dst->slots + to * stride);
+		for (unsigned i = 0; i < count; i++)
+			if (p[i])
+				((hm_obj *)p[i])->rc++;
 	} else if (elem_has_refs(et)) {
 		for (unsigned i = 0; i < count; i++)
 			hm_val_retain(et, dst->slots + (to + i) * stride);
@@ -219,6 +226,20 @@ const void *hm_map_get(const hm_map *m, hm_z key)
 	if (!n || !key_fits(k, m->level))
 		return m->dflt;
 	size_t esz = elem_of(m)->size;
+	if (m->level < 64 / CHUNK_BITS) {
+		/* The key fits 64 bits (every key of a real state does): the
+		 * same walk without 128-bit shifts. */
+		uint64_t k64 = (uint64_t)k;
+		for (unsigned level = m->level;; level--) {
+			uint32_t bit = 1u << ((unsigned)(k64 >> (level * CHUNK_BITS)) & (FANOUT - 1));
+			if (!(n->bitmap & bit))
+				return m->dflt;
+			unsigned idx = popcount32(n->bitmap & (bit - 1));
+			if (level == 0)
+				return n->slots + idx * esz;
+			n = kids(n)[idx];
+		}
+	}
 	for (unsigned level = m->level;; level--) {
 		uint32_t bit = 1u << chunk_of(k, level);
 		if (!(n->bitmap & bit))
@@ -233,20 +254,34 @@ const void *hm_map_get(const hm_map *m, hm_z key)
 hm_map *hm_map_set(const hm_map *m, hm_z key, const void *val)
 {
 	const hm_vtype *et = elem_of(m);
-	if (hm_val_equal(et, hm_map_get(m, key), val))
+	const void *cur = hm_map_get(m, key);
+	/* Storing the value already there changes nothing. For references
+	 * identity is enough to tell (a structurally equal copy stored
+	 * instead gives an equal map); only the default test below must be
+	 * structural, to keep maps canonical. */
+	if (is_pointer_kind(et->kind) ? *(void *const *)cur == *(void *const *)val
+				      : hm_val_equal(et, cur, val))
 		return hm_autorelease(hm_retain(m));
 
-	hm_map *r = map_alloc(m->o.type, m->dflt);
 	hm_uz k = (hm_uz)key;
 	if (hm_val_equal(et, val, m->dflt)) {
-		/* The key holds something else than the default: drop it. */
+		/* Setting the default drops the key's entry, if it has one (a
+		 * reference equal to the default but not identical to the
+		 * stored one gets here with the key absent). */
 		bool changed = false;
-		node *root = node_remove(m->root, m->level, k, et, &changed);
+		node *root = (m->root && key_fits(k, m->level))
+				     ? node_remove(m->root, m->level, k, et, &changed)
+				     : NULL;
+		if (!changed)
+			return hm_autorelease(hm_retain(m));
+		hm_map *r = map_alloc(m->o.type, m->dflt);
 		r->level = m->level;
 		r->root = root;
 		r->count = m->count - 1;
 		return r;
 	}
+
+	hm_map *r = map_alloc(m->o.type, m->dflt);
 
 	unsigned level = m->level;
 	node *root = m->root;
@@ -367,12 +402,22 @@ typedef struct diff_ctx {
 	const void *dflt_a, *dflt_b;
 	hm_map_diff_fn fn;
 	void *ctx;
+	bool shallow; /* compare stored bytes: pointers by identity */
 } diff_ctx;
+
+static inline bool diff_same(const diff_ctx *d, const void *va, const void *vb)
+{
+	if (!d->shallow)
+		return hm_val_equal(d->et, va, vb);
+	if (d->et->size == sizeof(void *))
+		return *(void *const *)va == *(void *const *)vb;
+	return memcmp(va, vb, d->et->size) == 0;
+}
 
 static bool diff_one_side(hm_z key, const void *val, void *p)
 {
 	diff_ctx *d = p;
-	if (!hm_val_equal(d->et, val, d->dflt_b))
+	if (!diff_same(d, val, d->dflt_b))
 		d->fn(key, val, d->dflt_b, d->ctx);
 	return true;
 }
@@ -380,7 +425,7 @@ static bool diff_one_side(hm_z key, const void *val, void *p)
 static bool diff_other_side(hm_z key, const void *val, void *p)
 {
 	diff_ctx *d = p;
-	if (!hm_val_equal(d->et, d->dflt_a, val))
+	if (!diff_same(d, d->dflt_a, val))
 		d->fn(key, d->dflt_a, val, d->ctx);
 	return true;
 }
@@ -391,17 +436,17 @@ static void diff_nodes(const node *a, const node *b, unsigned level, hm_uz base,
 		return;
 	const hm_vtype *et = d->et;
 	uint32_t ba = a ? a->bitmap : 0, bb = b ? b->bitmap : 0;
-	unsigned ia = 0, ib = 0;
-	for (unsigned c = 0; c < FANOUT; c++) {
+	/* Visit only the children present on either side. */
+	for (uint32_t both = ba | bb; both; both &= both - 1) {
+		unsigned c = (unsigned)__builtin_ctz(both);
 		uint32_t bit = 1u << c;
 		bool ina = ba & bit, inb = bb & bit;
-		if (!ina && !inb)
-			continue;
+		unsigned ia = popcount32(ba & (bit - 1)), ib = popcount32(bb & (bit - 1));
 		hm_uz key = base | ((hm_uz)c << (level * CHUNK_BITS));
 		if (level == 0) {
 			const void *va = ina ? a->slots + ia * et->size : d->dflt_a;
 			const void *vb = inb ? b->slots + ib * et->size : d->dflt_b;
-			if (!hm_val_equal(et, va, vb))
+			if (!diff_same(d, va, vb))
 				d->fn((hm_z)key, va, vb, d->ctx);
 		} else if (ina && inb) {
 			diff_nodes(kids(a)[ia], kids(b)[ib], level - 1, key, d);
@@ -410,8 +455,6 @@ static void diff_nodes(const node *a, const node *b, unsigned level, hm_uz base,
 		} else {
 			foreach_node(kids(b)[ib], level - 1, key, et, diff_other_side, d);
 		}
-		ia += ina;
-		ib += inb;
 	}
 }
 
@@ -451,6 +494,14 @@ void hm_map_diff(const hm_map *a, const hm_map *b, hm_map_diff_fn fn, void *ctx)
 	/* With different defaults the keys on neither side differ too; a
 	 * finite report cannot list them, so callers compare the defaults
 	 * themselves (hm_map_default). */
-	diff_ctx d = {elem_of(a), a->dflt, b->dflt, fn, ctx};
+	diff_ctx d = {elem_of(a), a->dflt, b->dflt, fn, ctx, false};
+	diff_roots(a->root, a->level, b->root, b->level, &d);
+}
+
+void hm_map_diff_shallow(const hm_map *a, const hm_map *b, hm_map_diff_fn fn, void *ctx)
+{
+	if (a == b)
+		return;
+	diff_ctx d = {elem_of(a), a->dflt, b->dflt, fn, ctx, true};
 	diff_roots(a->root, a->level, b->root, b->level, &d);
 }

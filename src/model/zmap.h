@@ -57,6 +57,13 @@ bool hm_map_foreach(const hm_map *m, hm_map_visit_fn fn, void *ctx);
 typedef void (*hm_map_diff_fn)(hm_z key, const void *va, const void *vb, void *ctx);
 void hm_map_diff(const hm_map *a, const hm_map *b, hm_map_diff_fn fn, void *ctx);
 
+/* Like hm_map_diff, but values are compared byte for byte as stored, so
+ * references compare by identity: it reports every key whose entry was
+ * replaced, even by an equal value. Cheaper: no structural comparison
+ * of logs or records (the commit uses it to find the logs a step
+ * extended). */
+void hm_map_diff_shallow(const hm_map *a, const hm_map *b, hm_map_diff_fn fn, void *ctx);
+
 /* Typed shortcuts for maps of Z and of bool. */
 static inline hm_z hm_map_get_z(const hm_map *m, hm_z key)
 {
