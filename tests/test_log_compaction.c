@@ -68,6 +68,70 @@ static void test_compacted_prefix_and_append(void **state)
 	assert_int_equal(hm_mlog_len(all), 10 + hm_mlog_len(tail));
 }
 
+/* Drops the first k cells of l. */
+static const hm_mlog *drop(const hm_mlog *l, int k)
+{
+	while (k-- > 0)
+		l = l->next;
+	return l;
+}
+
+/* A pull appends the oracle's events (a prefix of the global log G) to
+ * the view's log; when the view's log is the rest of G, the result is G
+ * itself, sharing its cells, whatever form the rest takes. */
+static void test_append_of_a_prefix_to_its_rest_is_the_list(void **state)
+{
+	(void)state;
+	hm_mlog *g = long_log(10); /* 31 events, no compacted cell */
+	const hm_mlog *rest = drop(g, 6);
+	hm_mlog *o = hm_mlog_prefix(g, 6);
+	assert_int_equal(hm_mlog_len(o), 6);
+	/* the same cells */
+	assert_ptr_equal(hm_mlog_append(o, rest), g);
+	/* equal cells, not the same ones */
+	hm_mlog *rest_copy = hm_mlog_prefix(rest, hm_mlog_len(rest));
+	assert_ptr_not_equal(rest_copy, rest);
+	assert_ptr_equal(hm_mlog_append(o, rest_copy), g);
+	/* another list: a copy of o on top of it, as before */
+	hm_mlog *other = hm_mlog_cons(2, HM_MEV_REL_LOCK, 0, NULL, drop(rest, 1));
+	hm_mlog *all = hm_mlog_append(o, other);
+	assert_ptr_not_equal(all, g);
+	assert_int_equal(hm_mlog_len(all), 6 + hm_mlog_len(other));
+	assert_true(hm_log_equal(HM_K_MLOG, drop(all, 6), other));
+	assert_int_equal(all->ev, g->ev);
+	/* a list that is not a prefix is copied too */
+	hm_mlog *plain = hm_mlog_cons(0, HM_MEV_REL_LOCK, 0, NULL, NULL);
+	hm_mlog *both = hm_mlog_append(plain, rest);
+	assert_int_equal(hm_mlog_len(both), 1 + hm_mlog_len(rest));
+	assert_ptr_equal(both->next, rest);
+}
+
+static void test_append_sees_through_compaction(void **state)
+{
+	(void)state;
+	/* G compacted (4 events kept), the view's log the same events in
+	 * full: the rest of G is the view's log, compacted. */
+	hm_mlog *full = long_log(40);
+	hm_mlog *g = hm_mlog_compact(full, 4);
+	assert_ptr_not_equal(g, full);
+	hm_mlog *o = hm_mlog_prefix(g, 2);
+	assert_ptr_equal(hm_mlog_append(o, drop(full, 2)), g);
+	/* a view's log with a different newest snapshot below the cut is
+	 * another list: copied */
+	const hm_shared *sh = hm_shared_empty();
+	hm_s2page pg = {99, 0, 0};
+	hm_mlog *changed = hm_mlog_cons(0, HM_MEV_OS2_PAGE, 0, hm_map_set(sh->s2page, 7, &pg),
+					drop(full, 4));
+	changed = hm_mlog_cons(0, HM_MEV_REL_LOCK, 0, NULL, changed);
+	hm_mlog *all = hm_mlog_append(o, changed);
+	assert_ptr_not_equal(all, g);
+	/* a prefix reaching into the compacted cell: copied, lengths add up */
+	hm_mlog *deep = hm_mlog_prefix(g, 10);
+	hm_mlog *all2 = hm_mlog_append(deep, drop(full, 10));
+	assert_ptr_not_equal(all2, g);
+	assert_int_equal(hm_mlog_len(all2), hm_mlog_len(full));
+}
+
 static void test_compacted_json_round_trip(void **state)
 {
 	(void)state;
@@ -146,6 +210,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_compact_preserves_what_the_spec_reads),
 		cmocka_unit_test(test_compacted_prefix_and_append),
+		cmocka_unit_test(test_append_of_a_prefix_to_its_rest_is_the_list),
+		cmocka_unit_test(test_append_sees_through_compaction),
 		cmocka_unit_test(test_compacted_json_round_trip),
 		cmocka_unit_test(test_model_runs_agree_with_and_without_compaction),
 	};

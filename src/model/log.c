@@ -215,19 +215,15 @@ bool hm_mlog_newest_core(const hm_mlog *l, hm_core_data *out)
 	return false;
 }
 
-hm_mlog *hm_mlog_compact(const hm_mlog *l, size_t keep)
+/* What the spec can still read of the events from l down: the newest
+ * snapshot of each kind and the newest core data (into `into`'s snaps,
+ * has_core and cell.core_data), as a compacted cell keeps them. */
+static void mlog_summary(const hm_mlog *l, hm_mlog_compacted *into)
 {
-	const hm_mlog *p;
-	if (!l || l->ev == HM_MEV_COMPACTED || l->fresh <= 4 * keep)
-		return (hm_mlog *)l;
-	/* The events below the newest `keep` become one compacted cell. */
-	const hm_mlog *cut = l;
-	for (size_t i = 0; i < keep; i++)
-		cut = cut->next;
 	hm_mlog_compacted tmp = {0};
 	bool found_core = false;
 	int missing = HM_SNAP_KINDS;
-	for (p = cut; p && (missing > 0 || !found_core); p = p->next) {
+	for (const hm_mlog *p = l; p && (missing > 0 || !found_core); p = p->next) {
 		if (p->ev == HM_MEV_COMPACTED) {
 			const hm_mlog_compacted *c = (const hm_mlog_compacted *)p;
 			for (int i = 0; i < HM_SNAP_KINDS; i++)
@@ -250,14 +246,80 @@ hm_mlog *hm_mlog_compact(const hm_mlog *l, size_t keep)
 		}
 	}
 	tmp.has_core = found_core;
+	*into = tmp;
+}
+
+hm_mlog *hm_mlog_compact(const hm_mlog *l, size_t keep)
+{
+	if (!l || l->ev == HM_MEV_COMPACTED || l->fresh <= 4 * keep)
+		return (hm_mlog *)l;
+	/* The events below the newest `keep` become one compacted cell. */
+	const hm_mlog *cut = l;
+	for (size_t i = 0; i < keep; i++)
+		cut = cut->next;
+	hm_mlog_compacted tmp;
+	mlog_summary(cut, &tmp);
 	hm_mlog *bottom = compacted_cell(&tmp, (hm_z)hm_mlog_len(cut), cut->calock, NULL);
 	return mlog_rebuild(l, keep, bottom);
+}
+
+static bool calock_equal(hm_calock a, hm_calock b);
+static bool summaries_equal(const hm_mlog_compacted *x, const hm_mlog_compacted *y);
+
+/* Whether a and b are the same list as far as the spec can tell: equal
+ * (hm_log_equal), or equal event for event down to where one of them is
+ * compacted and, from there, the same number of events with the same
+ * H_CalLock and the same newest snapshots (what a compacted cell keeps;
+ * see hm_mlog_compact). Without compaction this is equality. */
+static bool mlog_equivalent(const hm_mlog *a, const hm_mlog *b)
+{
+	if (hm_mlog_len(a) != hm_mlog_len(b))
+		return false;
+	for (; a != b; a = a->next, b = b->next) {
+		if (a->ev == HM_MEV_COMPACTED || b->ev == HM_MEV_COMPACTED)
+			break;
+		if (!hm_mlog_cells_equal(a, b))
+			return false;
+	}
+	if (a == b)
+		return true;
+	/* Both have the same number of events left (the walk took one from
+	 * each per step), and one of them is a compacted cell. */
+	if (!calock_equal(a->calock, b->calock))
+		return false;
+	hm_mlog_compacted sa, sb;
+	mlog_summary(a, &sa);
+	mlog_summary(b, &sb);
+	return summaries_equal(&sa, &sb);
+}
+
+/* The list after the first k events of l, when they end on a cell
+ * boundary above any compacted cell; NULL otherwise (*ok false). */
+static const hm_mlog *mlog_drop(const hm_mlog *l, size_t k, bool *ok)
+{
+	for (; k > 0; k--, l = l->next) {
+		if (!l || l->ev == HM_MEV_COMPACTED) {
+			*ok = false;
+			return NULL;
+		}
+	}
+	*ok = true;
+	return l;
 }
 
 hm_mlog *hm_mlog_append(const hm_mlog *a, const hm_mlog *b)
 {
 	if (!a)
 		return hm_autorelease(hm_retain(b));
+	if (a->prefix_of) {
+		/* a is the first a->len events of L: if the rest of L is b
+		 * (the same cells, equal ones, or the same list compacted
+		 * elsewhere), a ++ b is L. */
+		bool ok;
+		const hm_mlog *rest = mlog_drop(a->prefix_of, a->len, &ok);
+		if (ok && (rest == b || mlog_equivalent(rest, b)))
+			return hm_autorelease(hm_retain(a->prefix_of));
+	}
 	return mlog_rebuild(a, a->len, b);
 }
 
@@ -265,7 +327,10 @@ hm_mlog *hm_mlog_prefix(const hm_mlog *l, size_t k)
 {
 	if (k > hm_mlog_len(l))
 		k = hm_mlog_len(l);
-	return mlog_rebuild(l, k, NULL);
+	hm_mlog *p = mlog_rebuild(l, k, NULL);
+	if (p && p != l)
+		p->prefix_of = hm_retain(l);
+	return p;
 }
 
 static void mlog_free(void *obj)
@@ -275,6 +340,7 @@ static void mlog_free(void *obj)
 	while (c) {
 		hm_mlog *next = c->next;
 		hm_release(c->snap);
+		hm_release(c->prefix_of);
 		if (c->ev == HM_MEV_COMPACTED)
 			for (int i = 0; i < HM_SNAP_KINDS; i++)
 				hm_release(((hm_mlog_compacted *)c)->snaps[i]);
@@ -293,27 +359,33 @@ static bool calock_equal(hm_calock a, hm_calock b)
 
 static const hm_vtype *mev_snap_type(hm_mev e);
 
+/* The newest snapshots and core data two compacted cells (or two
+ * mlog_summary results) keep. */
+static bool summaries_equal(const hm_mlog_compacted *x, const hm_mlog_compacted *y)
+{
+	if (x->has_core != y->has_core ||
+	    (x->has_core && (x->cell.core_data.next_vmid != y->cell.core_data.next_vmid ||
+			     x->cell.core_data.next_remap_ptr != y->cell.core_data.next_remap_ptr)))
+		return false;
+	for (int i = 0; i < HM_SNAP_KINDS; i++) {
+		if (!x->snaps[i] || !y->snaps[i]) {
+			if (x->snaps[i] != y->snaps[i])
+				return false;
+			continue;
+		}
+		if (!hm_val_equal(mev_snap_type(HM_MEV_OS2_PAGE + i), &x->snaps[i], &y->snaps[i]))
+			return false;
+	}
+	return true;
+}
+
 bool hm_mlog_cells_equal(const hm_mlog *a, const hm_mlog *b)
 {
 	if (a->cpu != b->cpu || a->ev != b->ev || a->n != b->n)
 		return false;
-	if (a->ev == HM_MEV_COMPACTED) {
-		const hm_mlog_compacted *x = (const hm_mlog_compacted *)a, *y = (const hm_mlog_compacted *)b;
-		if (!calock_equal(a->calock, b->calock) || x->has_core != y->has_core ||
-		    (x->has_core && (a->core_data.next_vmid != b->core_data.next_vmid ||
-				     a->core_data.next_remap_ptr != b->core_data.next_remap_ptr)))
-			return false;
-		for (int i = 0; i < HM_SNAP_KINDS; i++) {
-			if (!x->snaps[i] || !y->snaps[i]) {
-				if (x->snaps[i] != y->snaps[i])
-					return false;
-				continue;
-			}
-			if (!hm_val_equal(mev_snap_type(HM_MEV_OS2_PAGE + i), &x->snaps[i], &y->snaps[i]))
-				return false;
-		}
-		return true;
-	}
+	if (a->ev == HM_MEV_COMPACTED)
+		return calock_equal(a->calock, b->calock) &&
+		       summaries_equal((const hm_mlog_compacted *)a, (const hm_mlog_compacted *)b);
 	if (a->ev == HM_MEV_OCORE_DATA)
 		return a->core_data.next_vmid == b->core_data.next_vmid &&
 		       a->core_data.next_remap_ptr == b->core_data.next_remap_ptr;

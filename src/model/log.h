@@ -73,6 +73,10 @@ struct hm_mlog {
 	hm_core_data core_data; /* OCORE_DATA */
 	const void *snap;       /* OS2_PAGE, OSMMU, OFLATMEM: a map;
 	                           ONPT, OVMINFO, OSPT: a record */
+	/* Not part of the value: set on the head of a list hm_mlog_prefix
+	 * made, the list it is the first `len` events of (a reference).
+	 * hm_mlog_append uses it to hand back that list instead of a copy. */
+	const hm_mlog *prefix_of;
 };
 
 /* The cells of kind HM_MEV_COMPACTED: n is the number of events they
@@ -114,7 +118,11 @@ hm_mlog *hm_mlog_compact(const hm_mlog *l, size_t keep);
  * `count` events on top of next (autoreleased): for decoding. */
 hm_mlog *hm_mlog_compacted_new(const hm_mlog_compacted *from, hm_z count, const hm_mlog *next);
 
-/* a ++ b (autoreleased; copies the cells of a). */
+/* a ++ b (autoreleased). Copies the cells of a, except when a is a
+ * prefix that hm_mlog_prefix took of a list L and b equals the rest of
+ * L: then a ++ b is L, which is returned, sharing its cells. That is
+ * the common case of a pull (oracle events ++ the view's log), and the
+ * sharing keeps the views and the global log on the same cells. */
 hm_mlog *hm_mlog_append(const hm_mlog *a, const hm_mlog *b);
 
 /* The first k cells of l as a list of their own (autoreleased). */
