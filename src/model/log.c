@@ -163,8 +163,10 @@ static hm_mlog *mlog_rebuild(const hm_mlog *a, size_t k, const hm_mlog *tail)
 {
 	if (k == 0)
 		return (hm_mlog *)tail;
-	/* Collect the cells, then cons them back from the last. */
-	const hm_mlog **cells = malloc(k * sizeof *cells);
+	/* Collect the cells, then cons them back from the last (on the
+	 * stack for the usual handful: pulls copy a few events). */
+	const hm_mlog *small[64];
+	const hm_mlog **cells = k <= sizeof small / sizeof small[0] ? small : malloc(k * sizeof *cells);
 	if (!cells)
 		abort();
 	size_t n = 0, events = 0, last_count = 1;
@@ -179,7 +181,8 @@ static hm_mlog *mlog_rebuild(const hm_mlog *a, size_t k, const hm_mlog *tail)
 	hm_mlog *acc = (hm_mlog *)tail;
 	for (size_t i = n; i-- > 0;)
 		acc = mlog_copy_cell(cells[i], i == n - 1 ? last_count : 1, acc);
-	free(cells);
+	if (cells != small)
+		free(cells);
 	return acc;
 }
 
