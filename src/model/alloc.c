@@ -33,7 +33,15 @@ typedef struct free_block {
 	struct free_block *next;
 } free_block;
 
+/* Bytes a class's free list may hold; more go back to malloc. Without a
+ * bound, blocks of a size the state has grown out of stay in their list
+ * for good: trie leaves grow one entry at a time, so filling a map of N
+ * leaves leaves N blocks of every smaller leaf size behind (about 500
+ * bytes per entry of a host NPT that a replay fills). */
+#define MAX_LIST_BYTES (256u * 1024u)
+
 static _Thread_local free_block *free_lists[NCLASSES];
+static _Thread_local size_t free_counts[NCLASSES];
 
 static inline size_t class_of(size_t size) { return (size + GRAIN - 1) / GRAIN; }
 
@@ -45,6 +53,7 @@ void *hm_alloc(size_t size)
 	free_block *b = free_lists[c];
 	if (b) {
 		free_lists[c] = b->next;
+		free_counts[c]--;
 		return b;
 	}
 	return checked_malloc(c * GRAIN);
@@ -54,14 +63,15 @@ void hm_dealloc(void *p, size_t size)
 {
 	if (!p)
 		return;
-	if (size > MAX_SMALL) {
+	size_t c = class_of(size);
+	if (size > MAX_SMALL || free_counts[c] * c * GRAIN >= MAX_LIST_BYTES) {
 		free(p);
 		return;
 	}
 	free_block *b = p;
-	size_t c = class_of(size);
 	b->next = free_lists[c];
 	free_lists[c] = b;
+	free_counts[c]++;
 }
 
 #endif

@@ -3,9 +3,10 @@
  * A step makes and frees dozens of small objects; malloc and free were
  * half the time of a step. Freed blocks go to a per-thread free list of
  * their size class (16-byte granularity up to 4 KiB) and are reused by
- * the next allocation of that class. Memory is returned to malloc only
- * for larger blocks. Sanitizer builds (HM_SANITIZE) use malloc and free
- * directly so that use-after-free stays detectable.
+ * the next allocation of that class, up to 256 KiB per class; beyond
+ * that, and for larger blocks, memory goes back to malloc. Sanitizer
+ * builds (HM_SANITIZE) use malloc and free directly so that
+ * use-after-free stays detectable.
  */
 #ifndef HM_ALLOC_H
 #define HM_ALLOC_H
