@@ -183,41 +183,34 @@ const hm_rdata *hm_model_view(const hm_model *m, int cpu) { return m->views[cpu]
  * this many events behind still receives them one by one. */
 #define COMPACT_KEEP 64
 
-/* The log IDs a step replaced (a step touches a handful; more spill to
- * the heap). */
-typedef struct changed_logs {
-	hm_z small[16];
-	GArray *more;
-	size_t n;
-} changed_logs;
-
-static void note_changed_log(hm_z id, const void *va, const void *vb, void *ctx)
-{
-	(void)va;
-	(void)vb;
-	changed_logs *c = ctx;
-	if (c->n < G_N_ELEMENTS(c->small)) {
-		c->small[c->n++] = id;
-		return;
-	}
-	if (!c->more)
-		c->more = g_array_new(FALSE, FALSE, sizeof(hm_z));
-	g_array_append_val(c->more, id);
-	c->n++;
-}
-
-static hm_z changed_log_at(const changed_logs *c, size_t i)
-{
-	return i < G_N_ELEMENTS(c->small) ? c->small[i]
-					  : g_array_index(c->more, hm_z, i - G_N_ELEMENTS(c->small));
-}
-
 static void publish_log(hm_model *m, hm_z id, const hm_mlog *l)
 {
 	hm_map *g = hm_map_set_ptr(m->glog, id, l);
 	hm_retain(g);
 	hm_release(m->glog);
 	m->glog = g;
+}
+
+typedef struct commit_ctx {
+	hm_model *m;
+	hm_map *logs; /* the step's log pool, with the compacted logs */
+} commit_ctx;
+
+/* A log the step replaced: compacted (unless full logs are kept), then
+ * the global log of its ID. */
+static void commit_log(hm_z id, const void *va, const void *vb, void *ctx)
+{
+	(void)va;
+	commit_ctx *c = ctx;
+	const hm_mlog *l = *(const hm_mlog *const *)vb;
+	if (!c->m->full_logs) {
+		const hm_mlog *k = hm_mlog_compact(l, COMPACT_KEEP);
+		if (k != l) {
+			c->logs = hm_map_set_ptr(c->logs, id, k);
+			l = k;
+		}
+	}
+	publish_log(c->m, id, l);
 }
 
 void hm_model_commit(hm_model *m, int cpu, const hm_rdata *st)
@@ -227,26 +220,11 @@ void hm_model_commit(hm_model *m, int cpu, const hm_rdata *st)
 		return;
 	hm_pool *pool = hm_pool_push();
 	/* One identity pass over the log pool finds the logs this step
-	 * replaced (a structural diff would compare their cells); those are
-	 * compacted (unless full logs are kept) and become the global logs. */
-	changed_logs changed = {0};
+	 * replaced (a structural diff would compare their cells). */
+	commit_ctx c = {m, st->log};
 	if (st->log != old->log)
-		hm_map_diff_shallow(old->log, st->log, note_changed_log, &changed);
-	hm_map *logs = st->log;
-	for (size_t i = 0; i < changed.n; i++) {
-		hm_z id = changed_log_at(&changed, i);
-		const hm_mlog *l = mlog_at(logs, id);
-		if (!m->full_logs) {
-			const hm_mlog *k = hm_mlog_compact(l, COMPACT_KEEP);
-			if (k != l) {
-				logs = hm_map_set_ptr(logs, id, k);
-				l = k;
-			}
-		}
-		publish_log(m, id, l);
-	}
-	if (changed.more)
-		g_array_free(changed.more, TRUE);
+		hm_map_diff_shallow(old->log, st->log, commit_log, &c);
+	hm_map *logs = c.logs;
 	hm_slog *sl = m->full_logs ? st->slog : hm_slog_compact(st->slog, COMPACT_KEEP);
 	if (logs != st->log || sl != st->slog) {
 		hm_rdata *r = rd_edit(st);

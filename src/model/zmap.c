@@ -226,22 +226,14 @@ const void *hm_map_get(const hm_map *m, hm_z key)
 	if (!n || !key_fits(k, m->level))
 		return m->dflt;
 	size_t esz = elem_of(m)->size;
-	if (m->level < 64 / CHUNK_BITS) {
-		/* The key fits 64 bits (every key of a real state does): the
-		 * same walk without 128-bit shifts. */
-		uint64_t k64 = (uint64_t)k;
-		for (unsigned level = m->level;; level--) {
-			uint32_t bit = 1u << ((unsigned)(k64 >> (level * CHUNK_BITS)) & (FANOUT - 1));
-			if (!(n->bitmap & bit))
-				return m->dflt;
-			unsigned idx = popcount32(n->bitmap & (bit - 1));
-			if (level == 0)
-				return n->slots + idx * esz;
-			n = kids(n)[idx];
-		}
-	}
+	/* Keys that fit 64 bits (every key of a real state) take their
+	 * chunks without 128-bit shifts. */
+	bool narrow = m->level < 64 / CHUNK_BITS;
+	uint64_t k64 = (uint64_t)k;
 	for (unsigned level = m->level;; level--) {
-		uint32_t bit = 1u << chunk_of(k, level);
+		unsigned c = narrow ? (unsigned)(k64 >> (level * CHUNK_BITS)) & (FANOUT - 1)
+				    : chunk_of(k, level);
+		uint32_t bit = 1u << c;
 		if (!(n->bitmap & bit))
 			return m->dflt;
 		unsigned idx = popcount32(n->bitmap & (bit - 1));

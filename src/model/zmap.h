@@ -39,7 +39,9 @@ size_t hm_map_count(const hm_map *m); /* entries other than the default */
 const void *hm_map_get(const hm_map *m, hm_z key);
 
 /* ZMap.set: the map with key set to *val (autoreleased). When the value
- * equals what is there, the same map is returned. */
+ * is what is there (for references: the same object), the same map is
+ * returned; a reference equal to the stored one but another object is
+ * stored, giving a new map equal to m. */
 hm_map *hm_map_set(const hm_map *m, hm_z key, const void *val);
 
 /* The map with the same entries and another default (for decoding). */
