@@ -48,7 +48,7 @@ static void test_compact_preserves_what_the_spec_reads(void **state)
 	hm_core_data cd;
 	assert_true(hm_mlog_newest_core(c, &cd));
 	assert_z_equal(cd.next_vmid, 3);
-	/* compacting again does nothing until the top grows past 4 * keep */
+	/* compacting again does nothing until the top grows past HM_COMPACT_SLACK * keep */
 	assert_ptr_equal(hm_mlog_compact(c, 4), c);
 	/* consing on top of the compacted cell folds H_CalLock from its memo */
 	hm_mlog *more = hm_mlog_cons(1, HM_MEV_WAIT_LOCK, 10, NULL, c);
@@ -200,7 +200,7 @@ static void test_model_runs_agree_with_and_without_compaction(void **state)
 	size_t cells = 0;
 	for (const hm_mlog *l = mlog_at(hm_model_view(compact, 0)->log, S2PAGE_ID); l; l = l->next)
 		cells++;
-	assert_true(cells <= 4 * 64 + 1);
+	assert_true(cells <= HM_COMPACT_SLACK * 64 + 1);
 	hm_model_free(full);
 	hm_model_free(compact);
 }

@@ -254,7 +254,7 @@ static void mlog_summary(const hm_mlog *l, hm_mlog_compacted *into)
 
 hm_mlog *hm_mlog_compact(const hm_mlog *l, size_t keep)
 {
-	if (!l || l->ev == HM_MEV_COMPACTED || l->fresh <= 4 * keep)
+	if (!l || l->ev == HM_MEV_COMPACTED || l->fresh <= HM_COMPACT_SLACK * keep)
 		return (hm_mlog *)l;
 	/* The events below the newest `keep` become one compacted cell. */
 	const hm_mlog *cut = l;
@@ -494,7 +494,7 @@ static hm_slog *slog_rebuild(const hm_slog *a, size_t k, const hm_slog *tail)
 
 hm_slog *hm_slog_compact(const hm_slog *l, size_t keep)
 {
-	if (!l || l->ev == HM_AEV_COMPACTED || l->fresh <= 4 * keep)
+	if (!l || l->ev == HM_AEV_COMPACTED || l->fresh <= HM_COMPACT_SLACK * keep)
 		return (hm_slog *)l;
 	const hm_slog *cut = l;
 	for (size_t i = 0; i < keep; i++)

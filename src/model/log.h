@@ -111,8 +111,10 @@ bool hm_mlog_newest_core(const hm_mlog *l, hm_core_data *out);
  * holding their number, the H_CalLock value of the list it replaces and
  * the newest snapshot of each kind among them: every spec computation on
  * the log gives the same result. Returns l itself while l has at most
- * 4 * keep events above its compacted cell (so a rebuild of keep cells
- * happens once per 3 * keep new events). */
+ * HM_COMPACT_SLACK * keep events above its compacted cell, so a rebuild
+ * (a walk of the older events and a copy of `keep` cells) happens once
+ * per (HM_COMPACT_SLACK - 1) * keep new events. */
+#define HM_COMPACT_SLACK 8
 hm_mlog *hm_mlog_compact(const hm_mlog *l, size_t keep);
 /* A compacted cell like `from` (its snapshots and H_CalLock value) for
  * `count` events on top of next (autoreleased): for decoding. */

@@ -194,6 +194,7 @@ static void publish_log(hm_model *m, hm_z id, const hm_mlog *l)
 typedef struct commit_ctx {
 	hm_model *m;
 	hm_map *logs; /* the step's log pool, with the compacted logs */
+	bool publish; /* several CPUs: each replaced log becomes the global one */
 } commit_ctx;
 
 /* A log the step replaced: compacted (unless full logs are kept), then
@@ -210,7 +211,8 @@ static void commit_log(hm_z id, const void *va, const void *vb, void *ctx)
 			l = k;
 		}
 	}
-	publish_log(c->m, id, l);
+	if (c->publish)
+		publish_log(c->m, id, l);
 }
 
 void hm_model_commit(hm_model *m, int cpu, const hm_rdata *st)
@@ -220,9 +222,11 @@ void hm_model_commit(hm_model *m, int cpu, const hm_rdata *st)
 		return;
 	hm_pool *pool = hm_pool_push();
 	/* One identity pass over the log pool finds the logs this step
-	 * replaced (a structural diff would compare their cells). */
-	commit_ctx c = {m, st->log};
-	if (st->log != old->log)
+	 * replaced (a structural diff would compare their cells). With one
+	 * CPU the global log pool is the view's own (below), so the pass is
+	 * needed only to compact. */
+	commit_ctx c = {m, st->log, m->ncpus > 1};
+	if (st->log != old->log && (c.publish || !m->full_logs))
 		hm_map_diff_shallow(old->log, st->log, commit_log, &c);
 	hm_map *logs = c.logs;
 	hm_slog *sl = m->full_logs ? st->slog : hm_slog_compact(st->slog, COMPACT_KEEP);
@@ -236,6 +240,14 @@ void hm_model_commit(hm_model *m, int cpu, const hm_rdata *st)
 		hm_retain(st->slog);
 		hm_release(m->gslog);
 		m->gslog = st->slog;
+	}
+	if (!c.publish && m->glog != st->log) {
+		/* One CPU: every log the view holds is the newest of its ID
+		 * (publishing each replaced log would rebuild this same map
+		 * key by key), and the oracle answers nothing either way. */
+		hm_retain(st->log);
+		hm_release(m->glog);
+		m->glog = st->log;
 	}
 	m->views[cpu] = hm_retain(st);
 	hm_release(old);

@@ -40,7 +40,8 @@ typedef struct hm_doracle_key {
 struct hm_model {
 	int ncpus;
 	hm_rdata *views[8]; /* TOTAL_CPU; owned */
-	hm_map *glog;       /* MultiLogPool: the global log of each object ID */
+	hm_map *glog;       /* MultiLogPool: the global log of each object ID; with
+	                     * one CPU, the view's own log pool */
 	hm_slog *gslog;     /* the global single log */
 	hm_oracle *multi_oracle, *single_oracle, *doracle, *core_doracle;
 	GHashTable *doracle_script, *core_doracle_script; /* hm_doracle_key -> hm_z */

@@ -225,6 +225,14 @@ static inline hm_map *hm_map_set_lock(const hm_map *m, hm_z id, hm_lock_status s
 	return hm_map_set(m, id, &s);
 }
 
+static inline hm_map *hm_map_set_lock2(const hm_map *m, hm_z k1, hm_lock_status s1, hm_z k2,
+				       hm_lock_status s2)
+{
+	const hm_z keys[2] = {k1, k2};
+	const void *const vals[2] = {&s1, &s2};
+	return hm_map_set_all(m, 2, keys, vals);
+}
+
 /* Nested-map helpers: m # i == ((i @ m) # j == v) and so on. */
 hm_map *hm_map2_set_bool(const hm_map *m, hm_z i, hm_z j, bool v);
 hm_map *hm_map3_set_bool(const hm_map *m, hm_z i, hm_z j, hm_z k, bool v);

@@ -62,18 +62,18 @@ static const hm_field memblock_fields[] = {
 	FIELD(hm_memblock, mb_base, hm_t_z), FIELD(hm_memblock, mb_size, hm_t_z),
 	FIELD(hm_memblock, mb_flag, hm_t_z), FIELD(hm_memblock, mb_index, hm_t_z)};
 const hm_vtype hm_t_memblock = {.name = "Memblock", .kind = HM_K_STRUCT, .size = sizeof(hm_memblock),
-				.fields = memblock_fields, .nfields = NFIELDS(memblock_fields)};
+				.fields = memblock_fields, .nfields = NFIELDS(memblock_fields), .bytewise = true};
 
 static const hm_field core_data_fields[] = {FIELD(hm_core_data, next_vmid, hm_t_z),
 					    FIELD(hm_core_data, next_remap_ptr, hm_t_z)};
 const hm_vtype hm_t_core_data = {.name = "CoreData", .kind = HM_K_STRUCT, .size = sizeof(hm_core_data),
-				 .fields = core_data_fields, .nfields = NFIELDS(core_data_fields)};
+				 .fields = core_data_fields, .nfields = NFIELDS(core_data_fields), .bytewise = true};
 
 static const hm_field s2page_fields[] = {FIELD(hm_s2page, s2_owner, hm_t_z),
 					 FIELD(hm_s2page, s2_count, hm_t_z),
 					 FIELD(hm_s2page, s2_gfn, hm_t_z)};
 const hm_vtype hm_t_s2page = {.name = "S2Page", .kind = HM_K_STRUCT, .size = sizeof(hm_s2page),
-			      .fields = s2page_fields, .nfields = NFIELDS(s2page_fields)};
+			      .fields = s2page_fields, .nfields = NFIELDS(s2page_fields), .bytewise = true};
 
 static const hm_field boot_info_fields[] = {
 	FIELD(hm_boot_info, vm_next_load_info, hm_t_z),
@@ -102,12 +102,12 @@ static const hm_field ctxt_regs_fields[] = {HM_CTXT_REGS(CTXT_REGS_FIELD)};
 static const hm_field trap_regs_fields[] = {HM_TRAP_REGS(TRAP_REGS_FIELD)};
 static const hm_field ctxt_states_fields[] = {HM_CTXT_STATES(CTXT_STATES_FIELD)};
 const hm_vtype hm_t_ctxt_regs = {.name = "CtxtRegs", .kind = HM_K_STRUCT, .size = sizeof(hm_ctxt_regs),
-				 .fields = ctxt_regs_fields, .nfields = NFIELDS(ctxt_regs_fields)};
+				 .fields = ctxt_regs_fields, .nfields = NFIELDS(ctxt_regs_fields), .bytewise = true};
 const hm_vtype hm_t_trap_regs = {.name = "TrapRegs", .kind = HM_K_STRUCT, .size = sizeof(hm_trap_regs),
-				 .fields = trap_regs_fields, .nfields = NFIELDS(trap_regs_fields)};
+				 .fields = trap_regs_fields, .nfields = NFIELDS(trap_regs_fields), .bytewise = true};
 const hm_vtype hm_t_ctxt_states = {.name = "CtxtStates", .kind = HM_K_STRUCT,
 				   .size = sizeof(hm_ctxt_states), .fields = ctxt_states_fields,
-				   .nfields = NFIELDS(ctxt_states_fields)};
+				   .nfields = NFIELDS(ctxt_states_fields), .bytewise = true};
 
 /* ---- shared records ---- */
 

@@ -49,6 +49,8 @@ bool hm_val_equal(const hm_vtype *t, const void *a, const void *b)
 	case HM_K_BARRIER:
 		return *(const int *)a == *(const int *)b;
 	case HM_K_STRUCT:
+		if (t->bytewise)
+			return memcmp(a, b, t->size) == 0;
 		return fields_equal(t->fields, t->nfields, a, b);
 	case HM_K_REC: {
 		const void *ra = *(void *const *)a, *rb = *(void *const *)b;

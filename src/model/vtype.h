@@ -60,6 +60,9 @@ struct hm_vtype {
 	unsigned nfields;
 	size_t obj_size;  /* HM_K_REC: bytes of the object */
 	bool has_refs;    /* an inline value holds pointers to objects */
+	/* HM_K_STRUCT: the fields are all Z, with no padding between them,
+	 * so two values are equal exactly when their bytes are. */
+	bool bytewise;
 	const hm_vtype *elem; /* HM_K_MAP: the element type */
 	/* objects whose type is this one are freed by this hook (maps and log
 	 * cells); records are freed generically from their fields. */

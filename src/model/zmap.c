@@ -296,6 +296,83 @@ hm_map *hm_map_set(const hm_map *m, hm_z key, const void *val)
 	return r;
 }
 
+/* node_insert for a node that only the map being built reaches: a node
+ * with one reference whose parent is in the same case (the root of a map
+ * this call made). It is updated in place: a present slot is overwritten,
+ * an absent one grows the node by moving, not retaining, its slots. A
+ * shared node (or NULL) is copied as by node_insert. Consumes the
+ * parent's reference to n and returns the node to put in its place. */
+static node *node_insert_owned(node *n, unsigned level, hm_uz k, const void *val,
+			       const hm_vtype *et, bool *added)
+{
+	if (!n || n->rc != 1) {
+		node *nn = node_insert(n, level, k, val, et, added);
+		node_release(n, level, et);
+		return nn;
+	}
+	unsigned c = chunk_of(k, level);
+	uint32_t bit = 1u << c;
+	unsigned idx = popcount32(n->bitmap & (bit - 1));
+	size_t stride = stride_of(level, et);
+	if (n->bitmap & bit) {
+		if (level == 0) {
+			/* The caller holds the new value, so dropping the old
+			 * one first cannot free anything the new one needs. */
+			void *slot = n->slots + idx * stride;
+			hm_val_release(et, slot);
+			memcpy(slot, val, et->size);
+			hm_val_retain(et, slot);
+			*added = false;
+		} else {
+			kids(n)[idx] = node_insert_owned(kids(n)[idx], level - 1, k, val, et, added);
+		}
+		return n;
+	}
+	unsigned cnt = popcount32(n->bitmap);
+	node *nn = node_alloc(cnt + 1, stride);
+	nn->bitmap = n->bitmap | bit;
+	memcpy(nn->slots, n->slots, idx * stride);
+	memcpy(nn->slots + (idx + 1) * stride, n->slots + idx * stride, (cnt - idx) * stride);
+	hm_dealloc(n, sizeof(node) + cnt * stride);
+	if (level == 0) {
+		memcpy(nn->slots + idx * stride, val, et->size);
+		hm_val_retain(et, nn->slots + idx * stride);
+		*added = true;
+	} else {
+		kids(nn)[idx] = node_insert(NULL, level - 1, k, val, et, added);
+	}
+	return nn;
+}
+
+hm_map *hm_map_set_all(const hm_map *m, size_t n, const hm_z *keys, const void *const *vals)
+{
+	const hm_vtype *et = elem_of(m);
+	hm_map *cur = (hm_map *)m;
+	/* cur is a map this call made and nobody else has seen: later keys
+	 * are written into it instead of into yet another copy. */
+	bool owned = false;
+	for (size_t i = 0; i < n; i++) {
+		hm_uz k = (hm_uz)keys[i];
+		if (owned && cur->root && key_fits(k, cur->level) &&
+		    !hm_val_equal(et, vals[i], cur->dflt)) {
+			const void *now = hm_map_get(cur, keys[i]);
+			if (is_pointer_kind(et->kind) ? *(void *const *)now == *(void *const *)vals[i]
+						      : hm_val_equal(et, now, vals[i]))
+				continue;
+			bool added = false;
+			cur->root = node_insert_owned(cur->root, cur->level, k, vals[i], et, &added);
+			cur->count += added;
+			continue;
+		}
+		/* the general case: the first key, a key beyond the root's
+		 * reach, or the default (which removes the entry) */
+		hm_map *next = hm_map_set(cur, keys[i], vals[i]);
+		owned = owned || next != cur;
+		cur = next;
+	}
+	return owned ? cur : hm_autorelease(hm_retain(cur));
+}
+
 static bool foreach_node(const node *n, unsigned level, hm_uz base, const hm_vtype *et,
 			 hm_map_visit_fn fn, void *ctx)
 {

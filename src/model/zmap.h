@@ -44,6 +44,11 @@ const void *hm_map_get(const hm_map *m, hm_z key);
  * stored, giving a new map equal to m. */
 hm_map *hm_map_set(const hm_map *m, hm_z key, const void *val);
 
+/* ((m # keys[0] == *vals[0]) # keys[1] == *vals[1]) ...: the same map as
+ * n successive hm_map_set calls (autoreleased), without the maps between
+ * them: after the first key, the copy it made is written in place. */
+hm_map *hm_map_set_all(const hm_map *m, size_t n, const hm_z *keys, const void *const *vals);
+
 /* The map with the same entries and another default (for decoding). */
 hm_map *hm_map_with_default(const hm_map *m, const void *dflt);
 
@@ -94,6 +99,21 @@ static inline hm_map *hm_map_set_bool(const hm_map *m, hm_z key, bool v)
 static inline hm_map *hm_map_set_ptr(const hm_map *m, hm_z key, const void *p)
 {
 	return hm_map_set(m, key, &p);
+}
+
+static inline hm_map *hm_map_set_ptr2(const hm_map *m, hm_z k1, const void *p1, hm_z k2,
+				      const void *p2)
+{
+	const hm_z keys[2] = {k1, k2};
+	const void *const vals[2] = {&p1, &p2};
+	return hm_map_set_all(m, 2, keys, vals);
+}
+static inline hm_map *hm_map_set_ptr3(const hm_map *m, hm_z k1, const void *p1, hm_z k2,
+				      const void *p2, hm_z k3, const void *p3)
+{
+	const hm_z keys[3] = {k1, k2, k3};
+	const void *const vals[3] = {&p1, &p2, &p3};
+	return hm_map_set_all(m, 3, keys, vals);
 }
 
 /* Equality of log lists (defined in log.c, used by hm_val_equal). */

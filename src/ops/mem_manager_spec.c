@@ -98,11 +98,8 @@ static hm_rdata *mapped(const hm_rdata *adt, hm_z vmid, hm_z ptid, const hm_npt 
 	SETP(sh, s2page, s2p);
 	SETP(r, shared, sh);
 	SETP(r, log,
-	     hm_map_set_ptr(hm_map_set_ptr(adt->log, S2PAGE_ID, halt_ ? spl : spl_), ptid,
-			    halt_ ? ptl : ptl_));
-	SETP(r, lock,
-	     hm_map_set_lock(hm_map_set_lock(adt->lock, S2PAGE_ID, own_if(halt_)), ptid,
-			     own_if(halt_)));
+	     hm_map_set_ptr2(adt->log, S2PAGE_ID, halt_ ? spl : spl_, ptid, halt_ ? ptl : ptl_));
+	SETP(r, lock, hm_map_set_lock2(adt->lock, S2PAGE_ID, own_if(halt_), ptid, own_if(halt_)));
 	return r;
 }
 
@@ -195,8 +192,7 @@ hm_sres clear_vm_page_spec(const hm_rdata *adt, hm_z vmid, hm_z pfn)
 		SETP(sh, s2page, s2p_);
 		SETP(sh, flatmem, fmem_);
 		SETP(r, shared, sh);
-		SETP(r, log,
-		     hm_map_set_ptr(hm_map_set_ptr(adt->log, S2PAGE_ID, spl_), FLATMEM_ID, fml_));
+		SETP(r, log, hm_map_set_ptr2(adt->log, S2PAGE_ID, spl_, FLATMEM_ID, fml_));
 		SETP(r, lock, hm_map_set_lock(adt->lock, S2PAGE_ID, HM_LOCK_FALSE));
 		return SOME(r);
 	}
@@ -260,15 +256,11 @@ static hm_rdata *host_page_moved(const hm_rdata *adt, hm_z vmid, hm_z logn, bool
 	SETP(sh, flatmem, halt_ ? adt->shared->flatmem : fmem_);
 	SETP(r, shared, sh);
 	if (halt_)
-		SETP(r, log, hm_map_set_ptr(hm_map_set_ptr(adt->log, S2PAGE_ID, spl), ptid, ptl));
+		SETP(r, log, hm_map_set_ptr2(adt->log, S2PAGE_ID, spl, ptid, ptl));
 	else
 		SETP(r, log,
-		     hm_map_set_ptr(hm_map_set_ptr(hm_map_set_ptr(adt->log, S2PAGE_ID, spl_), ptid,
-						   ptl_),
-				    FLATMEM_ID, fml_));
-	SETP(r, lock,
-	     hm_map_set_lock(hm_map_set_lock(adt->lock, S2PAGE_ID, own_if(halt_)), ptid,
-			     own_if(halt_)));
+		     hm_map_set_ptr3(adt->log, S2PAGE_ID, spl_, ptid, ptl_, FLATMEM_ID, fml_));
+	SETP(r, lock, hm_map_set_lock2(adt->lock, S2PAGE_ID, own_if(halt_), ptid, own_if(halt_)));
 	return r;
 }
 
@@ -630,8 +622,8 @@ static hm_rdata *smmu_result(const hm_rdata *adt, bool halt_, hm_z tstate, const
 	SETP(sh, spts, spt_);
 	SETP(sh, s2page, s2p);
 	SETP(r, shared, sh);
-	SETP(r, log, hm_map_set_ptr(hm_map_set_ptr(adt->log, S2PAGE_ID, spl), SPT_ID, ptl));
-	SETP(r, lock, hm_map_set_lock(hm_map_set_lock(adt->lock, S2PAGE_ID, lk), SPT_ID, lk));
+	SETP(r, log, hm_map_set_ptr2(adt->log, S2PAGE_ID, spl, SPT_ID, ptl));
+	SETP(r, lock, hm_map_set_lock2(adt->lock, S2PAGE_ID, lk, SPT_ID, lk));
 	return r;
 }
 
