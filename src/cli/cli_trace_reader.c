@@ -277,11 +277,22 @@ void cli_trace_close(cli_trace *t)
 
 /* ---- steps ---- */
 
+/* The fields of each object of a step, with the index each is read into
+ * by take_fields. */
 static const char *const step_fields[] = {"cpu", "op", "args", "level", "set", "oracle",
 					  "expect", "comment", NULL};
+enum { F_CPU, F_OP, F_ARGS, F_LEVEL, F_SET, F_ORACLE, F_EXPECT, F_COMMENT, F_STEP_COUNT };
 static const char *const expect_fields[] = {"result", "state", "ret", NULL};
+enum { F_RESULT, F_STATE, F_RET, F_EXPECT_COUNT };
 static const char *const oracle_fields[] = {"doracle", "core_doracle", NULL};
+enum { F_DORACLE, F_CORE_DORACLE, F_ORACLE_COUNT };
 static const char *const scripted_fields[] = {"vmid", "logn", "value", NULL};
+enum { F_SCRIPTED_COUNT = 3 };
+#define FIELDS_MATCH(names, count) _Static_assert(sizeof names / sizeof *names == (count) + 1, #names)
+FIELDS_MATCH(step_fields, F_STEP_COUNT);
+FIELDS_MATCH(expect_fields, F_EXPECT_COUNT);
+FIELDS_MATCH(oracle_fields, F_ORACLE_COUNT);
+FIELDS_MATCH(scripted_fields, F_SCRIPTED_COUNT);
 
 static bool step_z(const cli_trace *t, const cli_step *s, const json_t *v, const char *path,
 		   hm_z *out, GString *err)
@@ -292,16 +303,27 @@ static bool step_z(const cli_trace *t, const cli_step *s, const json_t *v, const
 	return step_fail(err, t, s, "%s: %s", path, why);
 }
 
-static bool check_fields(const cli_trace *t, const cli_step *s, const json_t *o,
-			 const char *const *names, const char *path, const char *list, GString *err)
+/* Reads the fields of object o in one pass: values[i] becomes the value
+ * of names[i], or NULL when o has none. A field not in names is an error
+ * naming it and the fields there are (list). */
+static bool take_fields(const cli_trace *t, const cli_step *s, const json_t *o,
+			const char *const *names, const json_t **values, const char *path,
+			const char *list, GString *err)
 {
+	size_t n = 0;
+	while (names[n])
+		values[n++] = NULL;
 	const char *key;
 	json_t *v;
 	json_object_foreach((json_t *)o, key, v)
 	{
-		if (!known(key, names))
+		size_t i = 0;
+		while (i < n && strcmp(key, names[i]) != 0)
+			i++;
+		if (i == n)
 			return step_fail(err, t, s, "%s%s%s: unknown field (%s)", path, *path ? "." : "",
 					 key, list);
+		values[i] = v;
 	}
 	return true;
 }
@@ -373,13 +395,14 @@ static bool read_scripted(const cli_trace *t, const cli_step *s, const json_t *a
 		snprintf(sub, sizeof sub, "%s[%zu]", path, i);
 		if (!json_is_object(e))
 			return step_fail(err, t, s, "%s: expected an object {vmid, logn, value}", sub);
-		if (!check_fields(t, s, e, scripted_fields, sub, "vmid, logn, value", err))
+		const json_t *fields[F_SCRIPTED_COUNT];
+		if (!take_fields(t, s, e, scripted_fields, fields, sub, "vmid, logn, value", err))
 			return false;
-		for (const char *const *f = scripted_fields; *f; f++) {
+		for (size_t f = 0; f < F_SCRIPTED_COUNT; f++) {
 			char fp[128];
 			hm_z v;
-			snprintf(fp, sizeof fp, "%s.%s", sub, *f);
-			if (!step_z(t, s, json_object_get(e, *f), fp, &v, err))
+			snprintf(fp, sizeof fp, "%s.%s", sub, scripted_fields[f]);
+			if (!step_z(t, s, fields[f], fp, &v, err))
 				return false;
 		}
 	}
@@ -390,19 +413,20 @@ static bool read_expect(const cli_trace *t, cli_step *s, const json_t *e, GStrin
 {
 	if (!json_is_object(e))
 		return step_fail(err, t, s, "expect: expected an object {result, state, ret}");
-	if (!check_fields(t, s, e, expect_fields, "expect", "result, state, ret", err))
+	const json_t *fields[F_EXPECT_COUNT];
+	if (!take_fields(t, s, e, expect_fields, fields, "expect", "result, state, ret", err))
 		return false;
-	const json_t *r = json_object_get(e, "result");
+	const json_t *r = fields[F_RESULT];
 	if (r) {
 		if (!json_is_string(r) || !cli_result_from_name(json_string_value(r), &s->result))
 			return step_fail(err, t, s,
 					 "expect.result: expected \"ok\", \"halt\", \"stuck\" or \"rely\"");
 		s->has_result = true;
 	}
-	s->expect_state = json_object_get(e, "state");
+	s->expect_state = fields[F_STATE];
 	if (s->expect_state && !json_is_object(s->expect_state))
 		return step_fail(err, t, s, "expect.state: expected a partial state (an object)");
-	const json_t *ret = json_object_get(e, "ret");
+	const json_t *ret = fields[F_RET];
 	if (ret) {
 		if (!step_z(t, s, ret, "expect.ret", &s->ret, err))
 			return false;
@@ -416,11 +440,12 @@ static bool read_step(const cli_trace *t, cli_step *s, GString *err)
 	const json_t *j = s->json;
 	if (!json_is_object(j))
 		return step_fail(err, t, s, "expected a step object {cpu, op, args, ...}");
-	if (!check_fields(t, s, j, step_fields, "",
-			  "cpu, op, args, level, set, oracle, expect, comment", err))
+	const json_t *fields[F_STEP_COUNT];
+	if (!take_fields(t, s, j, step_fields, fields, "",
+			 "cpu, op, args, level, set, oracle, expect, comment", err))
 		return false;
 
-	const json_t *cpu = json_object_get(j, "cpu");
+	const json_t *cpu = fields[F_CPU];
 	s->cpu = 0;
 	if (cpu) {
 		hm_z c;
@@ -435,7 +460,7 @@ static bool read_step(const cli_trace *t, cli_step *s, GString *err)
 		s->cpu = (int)c;
 	}
 
-	const json_t *op = json_object_get(j, "op");
+	const json_t *op = fields[F_OP];
 	if (!op)
 		return step_fail(err, t, s, "op: missing");
 	if (!json_is_string(op))
@@ -444,10 +469,10 @@ static bool read_step(const cli_trace *t, cli_step *s, GString *err)
 	if (!s->op)
 		return step_fail(err, t, s, "op: unknown op \"%s\" (hypsec-model ops lists them)",
 				 json_string_value(op));
-	if (!read_args(t, s, json_object_get(j, "args"), err))
+	if (!read_args(t, s, fields[F_ARGS], err))
 		return false;
 
-	const json_t *level = json_object_get(j, "level");
+	const json_t *level = fields[F_LEVEL];
 	if (level) {
 		if (!json_is_string(level) || !cli_level_from_name(json_string_value(level), &s->level))
 			return step_fail(err, t, s, "level: expected \"high\", \"low\" or \"both\"");
@@ -457,29 +482,31 @@ static bool read_step(const cli_trace *t, cli_step *s, GString *err)
 		s->has_level = true;
 	}
 
-	s->set = json_object_get(j, "set");
+	s->set = fields[F_SET];
 	if (s->set && !json_is_object(s->set))
 		return step_fail(err, t, s, "set: expected a partial state (an object)");
 
-	const json_t *oracle = json_object_get(j, "oracle");
+	const json_t *oracle = fields[F_ORACLE];
 	if (oracle) {
 		if (!json_is_object(oracle))
 			return step_fail(err, t, s, "oracle: expected an object {doracle, core_doracle}");
-		if (!check_fields(t, s, oracle, oracle_fields, "oracle", "doracle, core_doracle", err))
+		const json_t *scripted[F_ORACLE_COUNT];
+		if (!take_fields(t, s, oracle, oracle_fields, scripted, "oracle",
+				 "doracle, core_doracle", err))
 			return false;
-		s->doracle = json_object_get(oracle, "doracle");
-		s->core_doracle = json_object_get(oracle, "core_doracle");
+		s->doracle = scripted[F_DORACLE];
+		s->core_doracle = scripted[F_CORE_DORACLE];
 		if (s->doracle && !read_scripted(t, s, s->doracle, "doracle", err))
 			return false;
 		if (s->core_doracle && !read_scripted(t, s, s->core_doracle, "core_doracle", err))
 			return false;
 	}
 
-	const json_t *comment = json_object_get(j, "comment");
+	const json_t *comment = fields[F_COMMENT];
 	if (comment && !json_is_string(comment))
 		return step_fail(err, t, s, "comment: expected a string");
 
-	const json_t *expect = json_object_get(j, "expect");
+	const json_t *expect = fields[F_EXPECT];
 	return !expect || read_expect(t, s, expect, err);
 }
 

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "state.h"
 
 /* ---- MultiLog ---- */
@@ -148,13 +149,24 @@ static hm_mlog *compacted_cell(const hm_mlog_compacted *from, hm_z count, hm_cal
 	return &c->cell;
 }
 
-static hm_mlog *mlog_copy_cell(const hm_mlog *c, size_t count, const hm_mlog *next)
+/* A copy of the event cell c (not a compacted one) on top of next, owned
+ * by the caller rather than the pool: a rebuilt list is a chain of such
+ * cells, each holding the only reference to the one below, and only its
+ * head goes to the pool. `adopt`: the caller's reference to next passes
+ * to the copy (else the copy retains next). */
+static hm_mlog *mlog_copy_event(const hm_mlog *c, hm_mlog *next, bool adopt)
 {
-	if (c->ev == HM_MEV_COMPACTED)
-		return compacted_cell((const hm_mlog_compacted *)c, (hm_z)count, c->calock, next);
-	if (c->ev == HM_MEV_OCORE_DATA)
-		return hm_mlog_cons_core(c->cpu, c->core_data, next);
-	return hm_mlog_cons(c->cpu, c->ev, c->n, c->snap, next);
+	hm_mlog *n = hm_alloc(sizeof *n);
+	*n = *c; /* the event: cpu, ev, n, core_data, snap; o.size and o.type */
+	n->o.rc = 1;
+	n->next = adopt ? next : hm_retain(next);
+	n->len = hm_mlog_len(next) + 1;
+	n->fresh = fresh_above(next);
+	n->calock = calock_cons(hm_h_calock(next), c->cpu, c->ev,
+				c->ev == HM_MEV_OCORE_DATA ? 0 : c->n);
+	hm_retain(n->snap);
+	n->prefix_of = NULL;
+	return n;
 }
 
 /* Rebuilds the first k events of a on top of tail. A compacted cell met
@@ -179,11 +191,20 @@ static hm_mlog *mlog_rebuild(const hm_mlog *a, size_t k, const hm_mlog *tail)
 		events++;
 	}
 	hm_mlog *acc = (hm_mlog *)tail;
-	for (size_t i = n; i-- > 0;)
-		acc = mlog_copy_cell(cells[i], i == n - 1 ? last_count : 1, acc);
+	bool acc_owned = false; /* we hold acc's reference, not the pool */
+	for (size_t i = n; i-- > 0;) {
+		const hm_mlog *c = cells[i];
+		if (c->ev == HM_MEV_COMPACTED) { /* only the deepest cell */
+			acc = compacted_cell((const hm_mlog_compacted *)c, (hm_z)last_count,
+					     c->calock, acc);
+			continue;
+		}
+		acc = mlog_copy_event(c, acc, acc_owned);
+		acc_owned = true;
+	}
 	if (cells != small)
 		free(cells);
-	return acc;
+	return acc_owned ? hm_autorelease(acc) : acc;
 }
 
 static int snap_slot(hm_mev ev)
