@@ -302,10 +302,15 @@ hm_map *hm_map_set(const hm_map *m, hm_z key, const void *val)
  * an absent one grows the node by moving, not retaining, its slots. A
  * shared node (or NULL) is copied as by node_insert. Consumes the
  * parent's reference to n and returns the node to put in its place. */
+/* The largest value node_insert_owned overwrites in place (it keeps the
+ * old one aside until the new one is retained); every element type of
+ * the state is smaller. */
+#define IN_PLACE_MAX 128
+
 static node *node_insert_owned(node *n, unsigned level, hm_uz k, const void *val,
 			       const hm_vtype *et, bool *added)
 {
-	if (!n || n->rc != 1) {
+	if (!n || n->rc != 1 || et->size > IN_PLACE_MAX) {
 		node *nn = node_insert(n, level, k, val, et, added);
 		node_release(n, level, et);
 		return nn;
@@ -316,12 +321,15 @@ static node *node_insert_owned(node *n, unsigned level, hm_uz k, const void *val
 	size_t stride = stride_of(level, et);
 	if (n->bitmap & bit) {
 		if (level == 0) {
-			/* The caller holds the new value, so dropping the old
-			 * one first cannot free anything the new one needs. */
+			/* Retain the new value before releasing the old: the
+			 * new one may live only through the old (a log's
+			 * tail, a map a record shares). */
 			void *slot = n->slots + idx * stride;
-			hm_val_release(et, slot);
+			_Alignas(16) unsigned char old[IN_PLACE_MAX];
+			memcpy(old, slot, et->size);
 			memcpy(slot, val, et->size);
 			hm_val_retain(et, slot);
+			hm_val_release(et, old);
 			*added = false;
 		} else {
 			kids(n)[idx] = node_insert_owned(kids(n)[idx], level - 1, k, val, et, added);
