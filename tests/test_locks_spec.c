@@ -180,7 +180,7 @@ static void test_acquire_some(void **state)
 	assert_int_equal(lock_at(r.st->lock, o->id), HM_LOCK_OWN_TRUE);
 	T_ASSERT_LOG(mlog_at(r.st->log, o->id), pulled, {HM_MEV_OPULL, 0, o->id, NULL},
 		     {HM_MEV_WAIT_LOCK, 0, 10, NULL});
-	assert_is_other_version(o, r.st, pulled->next->snap);
+	assert_is_other_version(o, r.st, hm_mlog_next(pulled)->snap);
 	char logp[16], lockp[16];
 	snprintf(logp, sizeof logp, "log[%d]", (int)o->id);
 	snprintf(lockp, sizeof lockp, "lock[%d]", (int)o->id);
@@ -271,10 +271,10 @@ static void test_release_some(void **state)
 	T_ASSERT_LOG(l, mlog_at(st->log, o->id), {HM_MEV_REL_LOCK, 0, 0, NULL},
 		     {o->snap_ev, 0, 0, copy});
 	if (o->snap_ev == HM_MEV_OCORE_DATA) {
-		assert_z_equal(l->next->core_data.next_vmid, 1); /* initial core data */
-		assert_z_equal(l->next->core_data.next_remap_ptr, REMAP_START);
+		assert_z_equal(hm_mlog_next(l)->core_data.next_vmid, 1); /* initial core data */
+		assert_z_equal(hm_mlog_next(l)->core_data.next_remap_ptr, REMAP_START);
 	} else {
-		assert_ptr_equal(l->next->snap, copy); /* the snapshot is the copy itself */
+		assert_ptr_equal(hm_mlog_next(l)->snap, copy); /* the snapshot is the copy itself */
 	}
 	char logp[16], lockp[16];
 	snprintf(logp, sizeof logp, "log[%d]", (int)o->id);

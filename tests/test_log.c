@@ -89,8 +89,8 @@ static void test_append_and_prefix(void **state)
 	hm_mlog *ab = hm_mlog_append(a, b);
 	assert_int_equal(hm_mlog_len(ab), 3);
 	assert_int_equal(ab->ev, HM_MEV_REL_LOCK);
-	assert_int_equal(ab->next->ev, HM_MEV_WAIT_LOCK);
-	assert_ptr_equal(ab->next->next, b);
+	assert_int_equal(hm_mlog_next(ab)->ev, HM_MEV_WAIT_LOCK);
+	assert_ptr_equal(hm_mlog_next(hm_mlog_next(ab)), b);
 	/* the memo is recomputed over the new tail: OPULL on an empty lock
 	 * is None already, so the whole list is None */
 	assert_false(hm_h_calock(ab).some);
@@ -98,8 +98,85 @@ static void test_append_and_prefix(void **state)
 	hm_mlog *p = hm_mlog_prefix(ab, 2);
 	assert_int_equal(hm_mlog_len(p), 2);
 	assert_int_equal(p->ev, HM_MEV_REL_LOCK);
-	assert_null(p->next->next);
+	assert_null(hm_mlog_next(hm_mlog_next(p)));
 	assert_true(hm_h_calock(p).some); /* [REL 0; WAIT 0]: released */
+}
+
+/* hm_mlog_prefix copies lazily: the oracle's answer is read in place
+ * (Cal*), appended back onto the rest of its list without a copy, and
+ * copied only when walked past its head; every reading gives what the
+ * copied list [c0; c1; c2; c3] gives. */
+static void test_prefix_is_lazy_and_reads_as_its_copy(void **state)
+{
+	(void)state;
+	const hm_shared *sh = hm_shared_empty();
+	hm_s2page pg = {3, 0, 7};
+	hm_map *older = hm_map_set(sh->s2page, 5, &pg);
+	pg.s2_owner = 4;
+	hm_map *newer = hm_map_set(sh->s2page, 5, &pg);
+	hm_mlog *rest = hm_mlog_cons(0, HM_MEV_OS2_PAGE, 0, older, NULL);
+	rest = hm_mlog_cons(0, HM_MEV_OFLATMEM, 0, sh->flatmem, rest);
+	hm_mlog *g = ev(rest, 1, HM_MEV_WAIT_LOCK, 10);              /* c3 */
+	g = ev(g, 1, HM_MEV_OPULL, S2PAGE_ID);                        /* c2 */
+	g = hm_mlog_cons(1, HM_MEV_OS2_PAGE, 0, newer, g);            /* c1 */
+	g = ev(g, 1, HM_MEV_REL_LOCK, 0);                             /* c0 */
+	hm_mlog *p = hm_mlog_prefix(g, 4);
+	assert_int_equal(hm_mlog_len(p), 4);
+	assert_true(p->lazy);
+	assert_int_equal(p->ev, HM_MEV_REL_LOCK);
+	/* Cal* sees c1's snapshot, and no OFLATMEM: that one is below c3 */
+	assert_ptr_equal(CalS2Page(sh->s2page, p), newer);
+	assert_null(hm_mlog_newest_snap(p, HM_MEV_OFLATMEM));
+	assert_true(p->lazy);
+	/* p ++ rest is g itself; p ++ nil is a copy of the four events */
+	assert_ptr_equal(hm_mlog_append(p, rest), g);
+	assert_true(p->lazy);
+	hm_mlog *q = hm_mlog_append(p, NULL);
+	assert_int_equal(hm_mlog_len(q), 4);
+	assert_ptr_not_equal(q, g);
+	assert_null(hm_mlog_newest_snap(q, HM_MEV_OFLATMEM));
+	/* walking past the head copies c1..c3 and sets the H_CalLock memo:
+	 * [REL 1; OS2_PAGE 1; OPULL 1; WAIT 10 by 1] is Some (0, LEMPTY, None) */
+	hm_mlog *eager = ev(NULL, 1, HM_MEV_WAIT_LOCK, 10);
+	eager = ev(eager, 1, HM_MEV_OPULL, S2PAGE_ID);
+	eager = hm_mlog_cons(1, HM_MEV_OS2_PAGE, 0, newer, eager);
+	eager = ev(eager, 1, HM_MEV_REL_LOCK, 0);
+	hm_calock c = hm_h_calock(p);
+	assert_false(p->lazy);
+	assert_true(c.some);
+	assert_false(c.hold || c.has_i);
+	assert_int_equal(hm_mlog_len(hm_mlog_next(p)), 3);
+	assert_null(hm_mlog_next(hm_mlog_next(hm_mlog_next(hm_mlog_next(p)))));
+	assert_true(hm_val_equal(&hm_t_mlog, &p, &eager));
+	assert_true(hm_val_equal(&hm_t_mlog, &q, &eager));
+	/* once copied, p ++ rest is still g */
+	assert_ptr_equal(hm_mlog_append(p, rest), g);
+}
+
+/* A lazy prefix that reaches into a compacted cell reads its snapshots,
+ * as the copy would (a compacted cell stands for the rest of the k). */
+static void test_lazy_prefix_into_a_compacted_cell(void **state)
+{
+	(void)state;
+	const hm_shared *sh = hm_shared_empty();
+	hm_s2page pg = {3, 0, 7};
+	hm_map *snap = hm_map_set(sh->s2page, 5, &pg);
+	hm_mlog *l = hm_mlog_cons(0, HM_MEV_OS2_PAGE, 0, snap, NULL);
+	for (int i = 0; i < 29; i++)
+		l = ev(l, 0, HM_MEV_GET_NOW, 0);
+	hm_mlog *c = hm_mlog_compact(l, 2); /* [GET_NOW; GET_NOW; COMPACTED 28] */
+	assert_int_equal(hm_mlog_len(c), 30);
+	assert_int_equal(hm_mlog_next(hm_mlog_next(c))->ev, HM_MEV_COMPACTED);
+	hm_mlog *p = hm_mlog_prefix(c, 5);
+	assert_true(p->lazy);
+	assert_ptr_equal(hm_mlog_newest_snap(p, HM_MEV_OS2_PAGE), snap);
+	assert_true(p->lazy);
+	const hm_mlog *third = hm_mlog_next(hm_mlog_next(p));
+	assert_false(p->lazy);
+	assert_int_equal(third->ev, HM_MEV_COMPACTED);
+	assert_z_equal(third->n, 3);
+	assert_int_equal(hm_mlog_len(p), 5);
+	assert_ptr_equal(hm_mlog_newest_snap(p, HM_MEV_OS2_PAGE), snap);
 }
 
 static void test_cal_replays_take_newest_snapshot(void **state)
@@ -115,7 +192,7 @@ static void test_cal_replays_take_newest_snapshot(void **state)
 	l = hm_mlog_cons(1, HM_MEV_OS2_PAGE, 0, newer, l);
 	l = hm_mlog_cons(1, HM_MEV_OPULL, S2PAGE_ID, NULL, l);
 	assert_ptr_equal(CalS2Page(sh->s2page, l), newer);
-	assert_ptr_equal(CalS2Page(sh->s2page, l->next->next->next), older);
+	assert_ptr_equal(CalS2Page(sh->s2page, hm_mlog_next(hm_mlog_next(hm_mlog_next(l)))), older);
 	/* no snapshot of the kind: the original */
 	assert_ptr_equal(CalS2Page(sh->s2page, NULL), sh->s2page);
 	assert_ptr_equal(CalFlatmem(sh->flatmem, l), sh->flatmem);
@@ -173,6 +250,8 @@ int main(void)
 		cmocka_unit_test(test_calock_bound_exhausted),
 		cmocka_unit_test(test_calock_empty_lock_rejects_others),
 		cmocka_unit_test(test_append_and_prefix),
+		cmocka_unit_test(test_prefix_is_lazy_and_reads_as_its_copy),
+		cmocka_unit_test(test_lazy_prefix_into_a_compacted_cell),
 		cmocka_unit_test(test_cal_replays_take_newest_snapshot),
 		cmocka_unit_test(test_calstate_npt_and_info_ids),
 		cmocka_unit_test(test_slog_cons_and_append),

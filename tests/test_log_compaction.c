@@ -36,10 +36,10 @@ static void test_compact_preserves_what_the_spec_reads(void **state)
 	assert_true(a.some == b.some && a.hold == b.hold && a.n == b.n);
 	/* four events as they were, then the compacted cell */
 	const hm_mlog *p = c;
-	for (int i = 0; i < 4; i++, p = p->next)
+	for (int i = 0; i < 4; i++, p = hm_mlog_next(p))
 		assert_int_not_equal(p->ev, HM_MEV_COMPACTED);
 	assert_int_equal(p->ev, HM_MEV_COMPACTED);
-	assert_null(p->next);
+	assert_null(hm_mlog_next(p));
 	/* the newest snapshot of each kind is the same (i = 95 wrote the last) */
 	const hm_map *s = hm_mlog_newest_snap(c, HM_MEV_OS2_PAGE);
 	assert_ptr_equal(s, hm_mlog_newest_snap(l, HM_MEV_OS2_PAGE));
@@ -72,7 +72,7 @@ static void test_compacted_prefix_and_append(void **state)
 static const hm_mlog *drop(const hm_mlog *l, int k)
 {
 	while (k-- > 0)
-		l = l->next;
+		l = hm_mlog_next(l);
 	return l;
 }
 
@@ -103,7 +103,7 @@ static void test_append_of_a_prefix_to_its_rest_is_the_list(void **state)
 	hm_mlog *plain = hm_mlog_cons(0, HM_MEV_REL_LOCK, 0, NULL, NULL);
 	hm_mlog *both = hm_mlog_append(plain, rest);
 	assert_int_equal(hm_mlog_len(both), 1 + hm_mlog_len(rest));
-	assert_ptr_equal(both->next, rest);
+	assert_ptr_equal(hm_mlog_next(both), rest);
 }
 
 static void test_append_sees_through_compaction(void **state)
@@ -198,7 +198,7 @@ static void test_model_runs_agree_with_and_without_compaction(void **state)
 	}
 	/* the compacted model holds far fewer cells */
 	size_t cells = 0;
-	for (const hm_mlog *l = mlog_at(hm_model_view(compact, 0)->log, S2PAGE_ID); l; l = l->next)
+	for (const hm_mlog *l = mlog_at(hm_model_view(compact, 0)->log, S2PAGE_ID); l; l = hm_mlog_next(l))
 		cells++;
 	assert_true(cells <= HM_COMPACT_SLACK * 64 + 1);
 	hm_model_free(full);

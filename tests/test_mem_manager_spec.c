@@ -129,7 +129,7 @@ typedef struct xev {
 static void expect_log(const hm_mlog *l, const xev *want, size_t n)
 {
 	assert_int_equal(hm_mlog_len(l), n);
-	for (size_t i = 0; i < n; i++, l = l->next) {
+	for (size_t i = 0; i < n; i++, l = hm_mlog_next(l)) {
 		assert_z_equal(l->cpu, want[i].cpu);
 		assert_int_equal(l->ev, want[i].ev);
 		assert_z_equal(l->n, want[i].n);
@@ -148,7 +148,7 @@ static void expect_log(const hm_mlog *l, const xev *want, size_t n)
 static const hm_mlog *cell(const hm_mlog *l, int i)
 {
 	while (i-- > 0)
-		l = l->next;
+		l = hm_mlog_next(l);
 	return l;
 }
 

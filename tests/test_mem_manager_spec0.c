@@ -30,7 +30,7 @@ static void assert_s2_round_trip(const hm_rdata *r)
 	T_ASSERT_LOG(mlog_at(r->log, S2PAGE_ID), NULL, {HM_MEV_REL_LOCK, 0, 0, NULL},
 		     {HM_MEV_OS2_PAGE, 0, 0, r->shared->s2page}, {HM_MEV_OPULL, 0, S2PAGE_ID, NULL},
 		     {HM_MEV_WAIT_LOCK, 0, 10, NULL});
-	assert_ptr_equal(mlog_at(r->log, S2PAGE_ID)->next->snap, r->shared->s2page);
+	assert_ptr_equal(hm_mlog_next(mlog_at(r->log, S2PAGE_ID))->snap, r->shared->s2page);
 }
 
 /* panic under the S2PAGE lock: halt, tstate 0 (from the acquire), the

@@ -79,16 +79,25 @@ static hm_calock calock_cons(hm_calock prev, hm_z i, hm_mev e, hm_z n)
 	return none;
 }
 
+/* A lazy prefix with its next, fresh and calock set (copying its
+ * events); any other list as it is. */
+static const hm_mlog *forced(const hm_mlog *l)
+{
+	if (l && l->lazy)
+		hm_mlog_next_slow(l);
+	return l;
+}
+
 hm_calock hm_h_calock(const hm_mlog *l)
 {
 	if (!l)
 		return (hm_calock){.some = true}; /* Some (O, LEMPTY, None) */
-	return l->calock;
+	return forced(l)->calock;
 }
 
 static size_t fresh_above(const hm_mlog *next)
 {
-	return (!next || next->ev == HM_MEV_COMPACTED) ? 1 : next->fresh + 1;
+	return (!next || next->ev == HM_MEV_COMPACTED) ? 1 : forced(next)->fresh + 1;
 }
 
 static hm_mlog *mlog_alloc(hm_z cpu, hm_mev ev, const hm_mlog *next)
@@ -166,6 +175,7 @@ static hm_mlog *mlog_copy_event(const hm_mlog *c, hm_mlog *next, bool adopt)
 				c->ev == HM_MEV_OCORE_DATA ? 0 : c->n);
 	hm_retain(n->snap);
 	n->prefix_of = NULL;
+	n->lazy = false;
 	return n;
 }
 
@@ -182,13 +192,14 @@ static hm_mlog *mlog_rebuild(const hm_mlog *a, size_t k, const hm_mlog *tail)
 	if (!cells)
 		abort();
 	size_t n = 0, events = 0, last_count = 1;
-	for (const hm_mlog *p = a; events < k; p = p->next) {
+	for (const hm_mlog *p = a;; p = hm_mlog_next(p)) {
 		cells[n++] = p;
 		if (p->ev == HM_MEV_COMPACTED) {
 			last_count = k - events;
 			break;
 		}
-		events++;
+		if (++events == k)
+			break;
 	}
 	hm_mlog *acc = (hm_mlog *)tail;
 	bool acc_owned = false; /* we hold acc's reference, not the pool */
@@ -212,9 +223,20 @@ static int snap_slot(hm_mev ev)
 	return (ev >= HM_MEV_OS2_PAGE && ev <= HM_MEV_OFLATMEM) ? (int)(ev - HM_MEV_OS2_PAGE) : -1;
 }
 
+/* Where a walk of l's events starts and how many it may take: a lazy
+ * prefix is read in place, as the first len events of the list it was
+ * taken from (what its copy would hold). */
+static const hm_mlog *walk_from(const hm_mlog *l, size_t *limit)
+{
+	*limit = (l && l->lazy) ? l->len : SIZE_MAX;
+	return (l && l->lazy) ? l->prefix_of : l;
+}
+
 const void *hm_mlog_newest_snap(const hm_mlog *l, hm_mev ev)
 {
-	for (; l; l = l->next) {
+	size_t limit;
+	l = walk_from(l, &limit);
+	for (; l && limit > 0; l = hm_mlog_next(l), limit--) {
 		if (l->ev == ev)
 			return l->snap;
 		if (l->ev == HM_MEV_COMPACTED)
@@ -225,7 +247,9 @@ const void *hm_mlog_newest_snap(const hm_mlog *l, hm_mev ev)
 
 bool hm_mlog_newest_core(const hm_mlog *l, hm_core_data *out)
 {
-	for (; l; l = l->next) {
+	size_t limit;
+	l = walk_from(l, &limit);
+	for (; l && limit > 0; l = hm_mlog_next(l), limit--) {
 		if (l->ev == HM_MEV_OCORE_DATA) {
 			*out = l->core_data;
 			return true;
@@ -247,7 +271,7 @@ static void mlog_summary(const hm_mlog *l, hm_mlog_compacted *into)
 	hm_mlog_compacted tmp = {0};
 	bool found_core = false;
 	int missing = HM_SNAP_KINDS;
-	for (const hm_mlog *p = l; p && (missing > 0 || !found_core); p = p->next) {
+	for (const hm_mlog *p = l; p && (missing > 0 || !found_core); p = hm_mlog_next(p)) {
 		if (p->ev == HM_MEV_COMPACTED) {
 			const hm_mlog_compacted *c = (const hm_mlog_compacted *)p;
 			for (int i = 0; i < HM_SNAP_KINDS; i++)
@@ -275,12 +299,12 @@ static void mlog_summary(const hm_mlog *l, hm_mlog_compacted *into)
 
 hm_mlog *hm_mlog_compact(const hm_mlog *l, size_t keep)
 {
-	if (!l || l->ev == HM_MEV_COMPACTED || l->fresh <= HM_COMPACT_SLACK * keep)
+	if (!l || l->ev == HM_MEV_COMPACTED || forced(l)->fresh <= HM_COMPACT_SLACK * keep)
 		return (hm_mlog *)l;
 	/* The events below the newest `keep` become one compacted cell. */
 	const hm_mlog *cut = l;
 	for (size_t i = 0; i < keep; i++)
-		cut = cut->next;
+		cut = hm_mlog_next(cut);
 	hm_mlog_compacted tmp;
 	mlog_summary(cut, &tmp);
 	hm_mlog *bottom = compacted_cell(&tmp, (hm_z)hm_mlog_len(cut), cut->calock, NULL);
@@ -299,7 +323,7 @@ static bool mlog_equivalent(const hm_mlog *a, const hm_mlog *b)
 {
 	if (hm_mlog_len(a) != hm_mlog_len(b))
 		return false;
-	for (; a != b; a = a->next, b = b->next) {
+	for (; a != b; a = hm_mlog_next(a), b = hm_mlog_next(b)) {
 		if (a->ev == HM_MEV_COMPACTED || b->ev == HM_MEV_COMPACTED)
 			break;
 		if (!hm_mlog_cells_equal(a, b))
@@ -321,7 +345,7 @@ static bool mlog_equivalent(const hm_mlog *a, const hm_mlog *b)
  * boundary above any compacted cell; NULL otherwise (*ok false). */
 static const hm_mlog *mlog_drop(const hm_mlog *l, size_t k, bool *ok)
 {
-	for (; k > 0; k--, l = l->next) {
+	for (; k > 0; k--, l = hm_mlog_next(l)) {
 		if (!l || l->ev == HM_MEV_COMPACTED) {
 			*ok = false;
 			return NULL;
@@ -344,17 +368,51 @@ hm_mlog *hm_mlog_append(const hm_mlog *a, const hm_mlog *b)
 		if (ok && (rest == b || mlog_equivalent(rest, b)))
 			return hm_autorelease(hm_retain(a->prefix_of));
 	}
-	return mlog_rebuild(a, a->len, b);
+	/* A lazy a is the first a->len events of its prefix_of: copy them
+	 * from there, without copying them into a first. */
+	return mlog_rebuild(a->lazy ? a->prefix_of : a, a->len, b);
 }
 
 hm_mlog *hm_mlog_prefix(const hm_mlog *l, size_t k)
 {
+	l = forced(l); /* a lazy l has no next for the copy to read */
 	if (k > hm_mlog_len(l))
 		k = hm_mlog_len(l);
+	if (k >= 2 && l->ev != HM_MEV_COMPACTED) {
+		/* The head alone, holding l's first event; the other k - 1
+		 * are copied if a walk ever gets past it (hm_mlog_next_slow). */
+		hm_mlog *v = hm_alloc(sizeof *v);
+		*v = *l; /* the event: cpu, ev, n, core_data, snap; o.size and o.type */
+		v->o.rc = 1;
+		v->next = NULL;
+		v->len = k;
+		v->fresh = 0;
+		v->calock = (hm_calock){0};
+		hm_retain(v->snap);
+		v->prefix_of = hm_retain(l);
+		v->lazy = true;
+		return hm_autorelease(v);
+	}
 	hm_mlog *p = mlog_rebuild(l, k, NULL);
 	if (p && p != l)
 		p->prefix_of = hm_retain(l);
 	return p;
+}
+
+const hm_mlog *hm_mlog_next_slow(const hm_mlog *c)
+{
+	if (!c->lazy)
+		return c->next;
+	/* Filling in a lazy prefix does not change its value (the events
+	 * it stands for), only how it is stored: the cast is memoization. */
+	hm_mlog *v = (hm_mlog *)c;
+	const hm_mlog *rest = mlog_rebuild(v->prefix_of->next, v->len - 1, NULL);
+	v->next = hm_retain(rest);
+	v->fresh = fresh_above(rest);
+	v->calock = calock_cons(hm_h_calock(rest), v->cpu, v->ev,
+				v->ev == HM_MEV_OCORE_DATA ? 0 : v->n);
+	v->lazy = false;
+	return v->next;
 }
 
 static void mlog_free(void *obj)
@@ -609,7 +667,7 @@ bool hm_log_equal(hm_kind kind, const void *a, const void *b)
 		const hm_mlog *x = a, *y = b;
 		if (hm_mlog_len(x) != hm_mlog_len(y))
 			return false;
-		for (; x != y; x = x->next, y = y->next)
+		for (; x != y; x = hm_mlog_next(x), y = hm_mlog_next(y))
 			if (!hm_mlog_cells_equal(x, y))
 				return false;
 		return true;

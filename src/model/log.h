@@ -77,7 +77,22 @@ struct hm_mlog {
 	 * made, the list it is the first `len` events of (a reference).
 	 * hm_mlog_append uses it to hand back that list instead of a copy. */
 	const hm_mlog *prefix_of;
+	/* Not part of the value: a prefix not yet copied. The head holds
+	 * the first event of prefix_of, but next, fresh and calock are not
+	 * set until the list is walked past its head (hm_mlog_next,
+	 * hm_h_calock), which copies the other len - 1 events. Most pulls
+	 * never get there: Cal* reads the events in place and
+	 * hm_mlog_append hands back prefix_of. */
+	bool lazy;
 };
+
+/* The list after the head c, copying the rest of a lazy prefix first.
+ * Every walk of a MultiLog goes through it. */
+const hm_mlog *hm_mlog_next_slow(const hm_mlog *c);
+static inline const hm_mlog *hm_mlog_next(const hm_mlog *c)
+{
+	return c->lazy ? hm_mlog_next_slow(c) : c->next;
+}
 
 /* The cells of kind HM_MEV_COMPACTED: n is the number of events they
  * stand for; snaps[e - HM_MEV_OS2_PAGE] the newest snapshot of kind e
@@ -127,7 +142,9 @@ hm_mlog *hm_mlog_compacted_new(const hm_mlog_compacted *from, hm_z count, const 
  * sharing keeps the views and the global log on the same cells. */
 hm_mlog *hm_mlog_append(const hm_mlog *a, const hm_mlog *b);
 
-/* The first k cells of l as a list of their own (autoreleased). */
+/* The first k events of l as a list of their own (autoreleased). The
+ * copy is lazy (see hm_mlog.lazy): a pull that only reads the events
+ * and appends them back onto the rest of l copies nothing. */
 hm_mlog *hm_mlog_prefix(const hm_mlog *l, size_t k);
 
 const char *hm_mev_name(hm_mev e);

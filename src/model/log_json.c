@@ -100,7 +100,7 @@ json_t *hm_json_encode_mlog(const hm_mlog *l)
 {
 	json_t *a = json_array();
 	hm_pool *pool = hm_pool_push();
-	for (; l; l = l->next) {
+	for (; l; l = hm_mlog_next(l)) {
 		if (l->ev == HM_MEV_COMPACTED) {
 			json_array_append_new(a, encode_compacted((const hm_mlog_compacted *)l));
 			break;

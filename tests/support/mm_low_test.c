@@ -140,7 +140,7 @@ hm_rdata *t_with_curid(const hm_rdata *st, hm_z cpu)
 void t_assert_log(const hm_mlog *l, const t_ev *want, size_t n, const hm_mlog *tail)
 {
 	const hm_mlog *p = l;
-	for (size_t i = 0; i < n; i++, p = p->next) {
+	for (size_t i = 0; i < n; i++, p = hm_mlog_next(p)) {
 		if (!p)
 			fail_msg("log has %zu events, expected at least %zu", i, n);
 		if (p->ev != want[i].ev)
