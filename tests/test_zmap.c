@@ -293,6 +293,19 @@ static void test_nested_bool_maps(void **state)
 	assert_false(hm_map3_get_bool(pmd, 1, 2, 4));
 	/* setting back to false gives a map equal to the empty one */
 	assert_true(hm_map_equal(hm_map3_set_bool(pmd, 1, 2, 3, false), npt->pmd_t));
+	/* setting the value already there, at a key with entries beside it
+	 * or at an absent one, gives back the map itself */
+	hm_map *pmd2 = hm_map3_set_bool(pmd, 1, 2, 7, true);
+	assert_true(hm_map3_get_bool(pmd2, 1, 2, 7) && hm_map3_get_bool(pmd2, 1, 2, 3));
+	assert_ptr_equal(hm_map3_set_bool(pmd2, 1, 2, 7, true), pmd2);
+	assert_ptr_equal(hm_map3_set_bool(pmd2, 1, 9, 7, false), pmd2);
+	assert_ptr_equal(hm_map2_set_bool(pud, 3, 4, true), pud);
+	assert_ptr_equal(hm_map2_set_bool(pud, 8, 4, false), pud);
+	/* and a different value at an entry with a sibling keeps the sibling */
+	hm_map *pmd3 = hm_map3_set_bool(pmd2, 1, 2, 7, false);
+	assert_false(hm_map3_get_bool(pmd3, 1, 2, 7));
+	assert_true(hm_map3_get_bool(pmd3, 1, 2, 3));
+	assert_true(hm_map_equal(pmd3, pmd));
 }
 
 /* hm_map_set_all is n successive sets: checked against hm_map_set on

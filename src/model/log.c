@@ -100,32 +100,34 @@ static size_t fresh_above(const hm_mlog *next)
 	return (!next || next->ev == HM_MEV_COMPACTED) ? 1 : forced(next)->fresh + 1;
 }
 
-static hm_mlog *mlog_alloc(hm_z cpu, hm_mev ev, const hm_mlog *next)
+/* A cell with every field set (no zeroing first: cons is the most
+ * frequent allocation of a step), autoreleased. */
+static hm_mlog *mlog_alloc(hm_z cpu, hm_mev ev, hm_z n, hm_core_data cd, const void *snap,
+			   const hm_mlog *next)
 {
-	hm_mlog *c = hm_obj_new(&hm_t_mlog, sizeof *c);
-	c->cpu = cpu;
-	c->ev = ev;
+	hm_mlog *c = hm_obj_new_uninit(&hm_t_mlog, sizeof *c);
 	c->next = hm_retain(next);
 	c->len = hm_mlog_len(next) + 1;
 	c->fresh = fresh_above(next);
+	c->calock = calock_cons(hm_h_calock(next), cpu, ev, n);
+	c->cpu = cpu;
+	c->ev = ev;
+	c->n = n;
+	c->core_data = cd;
+	c->snap = hm_retain(snap);
+	c->prefix_of = NULL;
+	c->lazy = false;
 	return c;
 }
 
 hm_mlog *hm_mlog_cons(hm_z cpu, hm_mev ev, hm_z n, const void *snap, const hm_mlog *next)
 {
-	hm_mlog *c = mlog_alloc(cpu, ev, next);
-	c->n = n;
-	c->snap = hm_retain(snap);
-	c->calock = calock_cons(hm_h_calock(next), cpu, ev, n);
-	return c;
+	return mlog_alloc(cpu, ev, n, (hm_core_data){0}, snap, next);
 }
 
 hm_mlog *hm_mlog_cons_core(hm_z cpu, hm_core_data cd, const hm_mlog *next)
 {
-	hm_mlog *c = mlog_alloc(cpu, HM_MEV_OCORE_DATA, next);
-	c->core_data = cd;
-	c->calock = calock_cons(hm_h_calock(next), cpu, HM_MEV_OCORE_DATA, 0);
-	return c;
+	return mlog_alloc(cpu, HM_MEV_OCORE_DATA, 0, cd, NULL, next);
 }
 
 /* A compacted cell standing for `count` events, on top of next. Its

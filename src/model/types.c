@@ -296,12 +296,21 @@ bool hm_map3_get_bool(const hm_map *m, hm_z i, hm_z j, hm_z k)
 	return hm_map2_get_bool(hm_map_get_map(m, i), j, k);
 }
 
+/* Setting the value already there gives a map equal to m, and hm_map_set
+ * would find so at every level; the nested maps find it once, at the
+ * bottom (local_mmap sets the table flags of every walk, mostly again). */
 hm_map *hm_map2_set_bool(const hm_map *m, hm_z i, hm_z j, bool v)
 {
-	return hm_map_set_ptr(m, i, hm_map_set_bool(hm_map_get_map(m, i), j, v));
+	const hm_map *inner = hm_map_get_map(m, i);
+	if (hm_map_get_bool(inner, j) == v)
+		return hm_autorelease(hm_retain(m));
+	return hm_map_set_ptr(m, i, hm_map_set_bool(inner, j, v));
 }
 
 hm_map *hm_map3_set_bool(const hm_map *m, hm_z i, hm_z j, hm_z k, bool v)
 {
-	return hm_map_set_ptr(m, i, hm_map2_set_bool(hm_map_get_map(m, i), j, k, v));
+	const hm_map *inner = hm_map_get_map(m, i);
+	if (hm_map2_get_bool(inner, j, k) == v)
+		return hm_autorelease(hm_retain(m));
+	return hm_map_set_ptr(m, i, hm_map2_set_bool(inner, j, k, v));
 }

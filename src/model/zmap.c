@@ -465,7 +465,9 @@ bool hm_map_equal(const hm_map *a, const hm_map *b)
 	if (!a || !b)
 		return false;
 	const hm_vtype *et = elem_of(a);
-	if (elem_of(b) != et || !hm_val_equal(et, a->dflt, b->dflt) || a->count != b->count)
+	/* The count first: it is the cheap test, and the one that tells a
+	 * map from its default (an empty map) in hm_map_set's default test. */
+	if (a->count != b->count || elem_of(b) != et || !hm_val_equal(et, a->dflt, b->dflt))
 		return false;
 	const node *na = a->root, *nb = b->root;
 	unsigned la = a->level, lb = b->level;
