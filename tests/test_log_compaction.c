@@ -116,6 +116,36 @@ static void test_append_sees_through_compaction(void **state)
 	assert_ptr_not_equal(g, full);
 	hm_mlog *o = hm_mlog_prefix(g, 2);
 	assert_ptr_equal(hm_mlog_append(o, drop(full, 2)), g);
+	/* the compacted cell knows the cell whose list it replaced (the view
+	 * still on that list is equivalent without a walk) */
+	const hm_mlog_compacted *bottom = (const hm_mlog_compacted *)drop(g, 4);
+	assert_int_equal(bottom->cell.ev, HM_MEV_COMPACTED);
+	assert_true(bottom->origin == drop(full, 4)->serial);
+	/* the same events in other cells: equivalent by the walk */
+	hm_mlog *again = long_log(40);
+	assert_true(drop(again, 4)->serial != bottom->origin);
+	assert_ptr_equal(hm_mlog_append(o, drop(again, 2)), g);
+	/* the same top events, then a list as long as the compacted one but
+	 * with another newest snapshot: not the origin, and not equivalent */
+	hm_s2page other_pg = {77, 0, 0};
+	const hm_mlog *x = drop(full, 4);
+	hm_mlog *x_ = hm_mlog_cons(x->cpu, HM_MEV_OS2_PAGE, 0,
+				   hm_map_set(hm_shared_empty()->s2page, 7, &other_pg), drop(full, 5));
+	assert_int_equal(hm_mlog_len(x_), hm_mlog_len(x));
+	const hm_mlog *c3 = drop(full, 3), *c2 = drop(full, 2);
+	hm_mlog *view = hm_mlog_cons(c3->cpu, c3->ev, c3->n, c3->snap, x_);
+	view = hm_mlog_cons(c2->cpu, c2->ev, c2->n, c2->snap, view);
+	assert_ptr_not_equal(hm_mlog_append(o, view), g);
+	/* a copy of the whole list keeps the origin; a cell standing for
+	 * fewer events than the one it copies does not */
+	hm_mlog *whole = hm_mlog_prefix(g, hm_mlog_len(g));
+	const hm_mlog_compacted *wb = (const hm_mlog_compacted *)drop(whole, 4);
+	assert_true(wb->origin == bottom->origin);
+	hm_mlog *part = hm_mlog_prefix(g, 10);
+	const hm_mlog_compacted *pb = (const hm_mlog_compacted *)drop(part, 4);
+	assert_int_equal(pb->cell.ev, HM_MEV_COMPACTED);
+	assert_z_equal(pb->cell.n, 6);
+	assert_true(pb->origin == 0);
 	/* a view's log with a different newest snapshot below the cut is
 	 * another list: copied */
 	const hm_shared *sh = hm_shared_empty();

@@ -79,6 +79,19 @@ static hm_calock calock_cons(hm_calock prev, hm_z i, hm_mev e, hm_z n)
 	return none;
 }
 
+/* Serials: a per-thread counter under a per-thread tag, so that cells
+ * made by different threads never share one. */
+static uint64_t thread_tags;
+static _Thread_local uint64_t last_serial;
+
+static inline uint64_t next_serial(void)
+{
+	uint64_t s = last_serial;
+	if (__builtin_expect(!s, 0))
+		s = __atomic_add_fetch(&thread_tags, 1, __ATOMIC_RELAXED) << 40;
+	return last_serial = s + 1;
+}
+
 /* A lazy prefix with its next, fresh and calock set (copying its
  * events); any other list as it is. */
 static const hm_mlog *forced(const hm_mlog *l)
@@ -117,6 +130,7 @@ static hm_mlog *mlog_alloc(hm_z cpu, hm_mev ev, hm_z n, hm_core_data cd, const v
 	c->snap = hm_retain(snap);
 	c->prefix_of = NULL;
 	c->lazy = false;
+	c->serial = next_serial();
 	return c;
 }
 
@@ -151,11 +165,17 @@ static hm_mlog *compacted_cell(const hm_mlog_compacted *from, hm_z count, hm_cal
 	c->cell.calock = memo;
 	c->cell.next = hm_retain(next);
 	c->cell.len = (size_t)count + hm_mlog_len(next);
+	c->cell.serial = next_serial();
 	if (from) {
 		for (int i = 0; i < HM_SNAP_KINDS; i++)
 			c->snaps[i] = hm_retain(from->snaps[i]);
 		c->has_core = from->has_core;
 		c->cell.core_data = from->cell.core_data;
+		/* the same list when it stands for as many events as `from`,
+		 * both at the bottom */
+		if (from->cell.ev == HM_MEV_COMPACTED && count == from->cell.n &&
+		    !from->cell.next && !next)
+			c->origin = from->origin;
 	}
 	return &c->cell;
 }
@@ -178,6 +198,7 @@ static hm_mlog *mlog_copy_event(const hm_mlog *c, hm_mlog *next, bool adopt)
 	hm_retain(n->snap);
 	n->prefix_of = NULL;
 	n->lazy = false;
+	n->serial = next_serial();
 	return n;
 }
 
@@ -310,6 +331,7 @@ hm_mlog *hm_mlog_compact(const hm_mlog *l, size_t keep)
 	hm_mlog_compacted tmp;
 	mlog_summary(cut, &tmp);
 	hm_mlog *bottom = compacted_cell(&tmp, (hm_z)hm_mlog_len(cut), cut->calock, NULL);
+	((hm_mlog_compacted *)bottom)->origin = cut->serial;
 	return mlog_rebuild(l, keep, bottom);
 }
 
@@ -334,7 +356,13 @@ static bool mlog_equivalent(const hm_mlog *a, const hm_mlog *b)
 	if (a == b)
 		return true;
 	/* Both have the same number of events left (the walk took one from
-	 * each per step), and one of them is a compacted cell. */
+	 * each per step), and one of them is a compacted cell. When it
+	 * replaced the other list itself (a view that has not pulled since
+	 * the global log was compacted), they are the same events. */
+	if (a->ev == HM_MEV_COMPACTED && ((const hm_mlog_compacted *)a)->origin == b->serial)
+		return true;
+	if (b->ev == HM_MEV_COMPACTED && ((const hm_mlog_compacted *)b)->origin == a->serial)
+		return true;
 	if (!calock_equal(a->calock, b->calock))
 		return false;
 	hm_mlog_compacted sa, sb;
@@ -393,6 +421,7 @@ hm_mlog *hm_mlog_prefix(const hm_mlog *l, size_t k)
 		hm_retain(v->snap);
 		v->prefix_of = hm_retain(l);
 		v->lazy = true;
+		v->serial = next_serial();
 		return hm_autorelease(v);
 	}
 	hm_mlog *p = mlog_rebuild(l, k, NULL);

@@ -14,6 +14,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "obj.h"
 #include "values.h"
@@ -84,6 +85,9 @@ struct hm_mlog {
 	 * never get there: Cal* reads the events in place and
 	 * hm_mlog_append hands back prefix_of. */
 	bool lazy;
+	/* Not part of the value: a number no other cell made in the
+	 * process has, for the compacted cells' origin. */
+	uint64_t serial;
 };
 
 /* The list after the head c, copying the rest of a lazy prefix first.
@@ -102,6 +106,10 @@ typedef struct hm_mlog_compacted {
 	hm_mlog cell;
 	const void *snaps[HM_SNAP_KINDS];
 	bool has_core;
+	/* The serial of the cell whose list this one replaced (the list
+	 * stands for exactly those events), 0 if not known: a view still on
+	 * that list is equivalent without a walk (mlog_equivalent). */
+	uint64_t origin;
 } hm_mlog_compacted;
 
 /* TEVENT cpu e :: next (autoreleased). `snap` is retained. */
