@@ -5,11 +5,18 @@
 #
 #   bash bench/instructions_per_step.sh FAMILY [CPUS [PAGES [BENCH]]]
 #   bash bench/instructions_per_step.sh map_page_host 8
+#   bash bench/instructions_per_step.sh all 8   # every family, one line each
 set -euo pipefail
-family=${1:?usage: instructions_per_step.sh FAMILY [CPUS [PAGES [BENCH]]]}
+family=${1:?usage: instructions_per_step.sh FAMILY|all [CPUS [PAGES [BENCH]]]}
 cpus=${2:-1}
 pages=${3:-1024}
 bench=${4:-build-rel/bench_memmanager}
+if [ "$family" = all ]; then
+	for f in map_page_host assign+clear assign+map grant+revoke map_vm_io smmu; do
+		bash "$0" "$f" "$cpus" "$pages" "$bench"
+	done
+	exit 0
+fi
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 
