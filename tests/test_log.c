@@ -8,6 +8,13 @@ static hm_mlog *ev(const hm_mlog *l, hm_z cpu, hm_mev e, hm_z n)
 	return hm_mlog_cons(cpu, e, n, NULL, l);
 }
 
+/* An s2page map whose page 5 is {owner, 0, 7}: a snapshot to log. */
+static hm_map *s2page_snapshot(const hm_shared *sh, hm_z owner)
+{
+	hm_s2page pg = {owner, 0, 7};
+	return hm_map_set(sh->s2page, 5, &pg);
+}
+
 static void test_calock_nil_is_empty(void **state)
 {
 	(void)state;
@@ -110,10 +117,7 @@ static void test_prefix_is_lazy_and_reads_as_its_copy(void **state)
 {
 	(void)state;
 	const hm_shared *sh = hm_shared_empty();
-	hm_s2page pg = {3, 0, 7};
-	hm_map *older = hm_map_set(sh->s2page, 5, &pg);
-	pg.s2_owner = 4;
-	hm_map *newer = hm_map_set(sh->s2page, 5, &pg);
+	hm_map *older = s2page_snapshot(sh, 3), *newer = s2page_snapshot(sh, 4);
 	hm_mlog *rest = hm_mlog_cons(0, HM_MEV_OS2_PAGE, 0, older, NULL);
 	rest = hm_mlog_cons(0, HM_MEV_OFLATMEM, 0, sh->flatmem, rest);
 	hm_mlog *g = ev(rest, 1, HM_MEV_WAIT_LOCK, 10);              /* c3 */
@@ -159,8 +163,7 @@ static void test_lazy_prefix_into_a_compacted_cell(void **state)
 {
 	(void)state;
 	const hm_shared *sh = hm_shared_empty();
-	hm_s2page pg = {3, 0, 7};
-	hm_map *snap = hm_map_set(sh->s2page, 5, &pg);
+	hm_map *snap = s2page_snapshot(sh, 3);
 	hm_mlog *l = hm_mlog_cons(0, HM_MEV_OS2_PAGE, 0, snap, NULL);
 	for (int i = 0; i < 29; i++)
 		l = ev(l, 0, HM_MEV_GET_NOW, 0);
@@ -183,10 +186,7 @@ static void test_cal_replays_take_newest_snapshot(void **state)
 {
 	(void)state;
 	const hm_shared *sh = hm_shared_empty();
-	hm_s2page pg = {3, 0, 7};
-	hm_map *older = hm_map_set(sh->s2page, 5, &pg);
-	pg.s2_owner = 4;
-	hm_map *newer = hm_map_set(sh->s2page, 5, &pg);
+	hm_map *older = s2page_snapshot(sh, 3), *newer = s2page_snapshot(sh, 4);
 	hm_mlog *l = hm_mlog_cons(0, HM_MEV_OS2_PAGE, 0, older, NULL);
 	l = hm_mlog_cons(0, HM_MEV_REL_LOCK, 0, NULL, l);
 	l = hm_mlog_cons(1, HM_MEV_OS2_PAGE, 0, newer, l);
