@@ -14,10 +14,30 @@ static void *checked_malloc(size_t size)
 	return p;
 }
 
+static void *checked_aligned_alloc(size_t size)
+{
+	if (size % HM_LINE != 0) {
+		fprintf(stderr, "hypsec-model: hm_alloc_lines(%zu): not whole lines\n", size);
+		abort();
+	}
+	void *p = aligned_alloc(HM_LINE, size);
+	if (!p) {
+		fprintf(stderr, "hypsec-model: out of memory (%zu bytes)\n", size);
+		abort();
+	}
+	return p;
+}
+
 #ifdef HM_SANITIZE
 
 void *hm_alloc(size_t size) { return checked_malloc(size); }
 void hm_dealloc(void *p, size_t size)
+{
+	(void)size;
+	free(p);
+}
+void *hm_alloc_lines(size_t size) { return checked_aligned_alloc(size); }
+void hm_dealloc_lines(void *p, size_t size)
 {
 	(void)size;
 	free(p);
@@ -42,6 +62,11 @@ typedef struct free_block {
 
 static _Thread_local free_block *free_lists[NCLASSES];
 static _Thread_local size_t free_counts[NCLASSES];
+
+/* The same for line-aligned blocks, a class per line count. */
+#define NLINE_CLASSES (MAX_SMALL / HM_LINE + 1)
+static _Thread_local free_block *line_lists[NLINE_CLASSES];
+static _Thread_local size_t line_counts[NLINE_CLASSES];
 
 static inline size_t class_of(size_t size) { return (size + GRAIN - 1) / GRAIN; }
 
@@ -72,6 +97,33 @@ void hm_dealloc(void *p, size_t size)
 	b->next = free_lists[c];
 	free_lists[c] = b;
 	free_counts[c]++;
+}
+
+void *hm_alloc_lines(size_t size)
+{
+	size_t c = size / HM_LINE;
+	free_block *b = size <= MAX_SMALL && size % HM_LINE == 0 ? line_lists[c] : NULL;
+	if (b) {
+		line_lists[c] = b->next;
+		line_counts[c]--;
+		return b;
+	}
+	return checked_aligned_alloc(size);
+}
+
+void hm_dealloc_lines(void *p, size_t size)
+{
+	if (!p)
+		return;
+	size_t c = size / HM_LINE;
+	if (size > MAX_SMALL || line_counts[c] * size >= MAX_LIST_BYTES) {
+		free(p);
+		return;
+	}
+	free_block *b = p;
+	b->next = line_lists[c];
+	line_lists[c] = b;
+	line_counts[c]++;
 }
 
 #endif

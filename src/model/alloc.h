@@ -17,4 +17,13 @@ void *hm_alloc(size_t size);        /* uninitialized, 16-byte aligned */
 void *hm_alloc_zero(size_t size);   /* zeroed */
 void hm_dealloc(void *p, size_t size); /* size as allocated */
 
+/* Blocks of whole cache lines (size a multiple of HM_LINE), each starting
+ * on a line, for objects laid out by lines (log cells: their walked
+ * fields share the first line). They have free lists of their own, so a
+ * block another object freed never comes back misaligned. Freed with
+ * hm_dealloc_lines only. */
+#define HM_LINE 64u
+void *hm_alloc_lines(size_t size); /* uninitialized */
+void hm_dealloc_lines(void *p, size_t size);
+
 #endif

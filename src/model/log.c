@@ -113,12 +113,23 @@ static size_t fresh_above(const hm_mlog *next)
 	return (!next || next->ev == HM_MEV_COMPACTED) ? 1 : forced(next)->fresh + 1;
 }
 
+/* Cells are line-aligned blocks (see the layout in log.h), owned by the
+ * caller: reference count 1, not in the pool. */
+static void *cell_alloc_owned(size_t size)
+{
+	hm_obj *o = hm_alloc_lines(size);
+	o->rc = 1;
+	o->size = (uint32_t)size;
+	o->type = &hm_t_mlog;
+	return o;
+}
+
 /* A cell with every field set (no zeroing first: cons is the most
  * frequent allocation of a step), autoreleased. */
 static hm_mlog *mlog_alloc(hm_z cpu, hm_mev ev, hm_z n, hm_core_data cd, const void *snap,
 			   const hm_mlog *next)
 {
-	hm_mlog *c = hm_obj_new_uninit(&hm_t_mlog, sizeof *c);
+	hm_mlog *c = hm_autorelease(cell_alloc_owned(sizeof *c));
 	c->next = hm_retain(next);
 	c->len = hm_mlog_len(next) + 1;
 	c->fresh = fresh_above(next);
@@ -158,7 +169,9 @@ hm_mlog *hm_mlog_compacted_new(const hm_mlog_compacted *from, hm_z count, const 
 static hm_mlog *compacted_cell(const hm_mlog_compacted *from, hm_z count, hm_calock memo,
 			       const hm_mlog *next)
 {
-	hm_mlog_compacted *c = hm_obj_new(&hm_t_mlog, sizeof *c);
+	hm_mlog_compacted *c = cell_alloc_owned(sizeof *c);
+	memset((char *)c + sizeof c->cell.o, 0, sizeof *c - sizeof c->cell.o);
+	hm_autorelease(c);
 	c->cell.ev = HM_MEV_COMPACTED;
 	c->cell.cpu = -1;
 	c->cell.n = count;
@@ -187,7 +200,7 @@ static hm_mlog *compacted_cell(const hm_mlog_compacted *from, hm_z count, hm_cal
  * to the copy (else the copy retains next). */
 static hm_mlog *mlog_copy_event(const hm_mlog *c, hm_mlog *next, bool adopt)
 {
-	hm_mlog *n = hm_alloc(sizeof *n);
+	hm_mlog *n = hm_alloc_lines(sizeof *n);
 	*n = *c; /* the event: cpu, ev, n, core_data, snap; o.size and o.type */
 	n->o.rc = 1;
 	n->next = adopt ? next : hm_retain(next);
@@ -411,7 +424,7 @@ hm_mlog *hm_mlog_prefix(const hm_mlog *l, size_t k)
 	if (k >= 2 && l->ev != HM_MEV_COMPACTED) {
 		/* The head alone, holding l's first event; the other k - 1
 		 * are copied if a walk ever gets past it (hm_mlog_next_slow). */
-		hm_mlog *v = hm_alloc(sizeof *v);
+		hm_mlog *v = hm_alloc_lines(sizeof *v);
 		*v = *l; /* the event: cpu, ev, n, core_data, snap; o.size and o.type */
 		v->o.rc = 1;
 		v->next = NULL;
@@ -457,7 +470,7 @@ static void mlog_free(void *obj)
 		if (c->ev == HM_MEV_COMPACTED)
 			for (int i = 0; i < HM_SNAP_KINDS; i++)
 				hm_release(((hm_mlog_compacted *)c)->snaps[i]);
-		hm_obj_free(c);
+		hm_dealloc_lines(c, c->o.size);
 		if (next && --next->o.rc == 0)
 			c = next;
 		else

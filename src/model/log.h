@@ -62,22 +62,22 @@ typedef struct hm_calock {
 } hm_calock;
 
 /* TEVENT cpuid e :: next */
+/* Field order: the first 64 bytes hold what the walks read (next, snap,
+ * ev, lazy, len) and what freeing a cell reads (its header, prefix_of),
+ * so that walking or freeing cold cells (compaction, mlog_summary, the
+ * oracle) touches one cache line a cell; the 192 bytes are three whole
+ * lines. The rest is read when a cell is made, compared or printed. */
 struct hm_mlog {
 	hm_obj o;
 	hm_mlog *next;
-	size_t len;
-	size_t fresh; /* cells from here down to a compacted cell or nil */
-	hm_calock calock; /* H_CalLock of this list */
-	hm_z cpu;
-	hm_mev ev;
-	hm_z n;                 /* INC_TICKET, WAIT_LOCK: the nat; OPULL: the id */
-	hm_core_data core_data; /* OCORE_DATA */
-	const void *snap;       /* OS2_PAGE, OSMMU, OFLATMEM: a map;
-	                           ONPT, OVMINFO, OSPT: a record */
+	const void *snap; /* OS2_PAGE, OSMMU, OFLATMEM: a map;
+	                     ONPT, OVMINFO, OSPT: a record */
 	/* Not part of the value: set on the head of a list hm_mlog_prefix
 	 * made, the list it is the first `len` events of (a reference).
 	 * hm_mlog_append uses it to hand back that list instead of a copy. */
 	const hm_mlog *prefix_of;
+	size_t len;
+	hm_mev ev;
 	/* Not part of the value: a prefix not yet copied. The head holds
 	 * the first event of prefix_of, but next, fresh and calock are not
 	 * set until the list is walked past its head (hm_mlog_next,
@@ -88,7 +88,15 @@ struct hm_mlog {
 	/* Not part of the value: a number no other cell made in the
 	 * process has, for the compacted cells' origin. */
 	uint64_t serial;
+	/* second and third lines */
+	size_t fresh; /* cells from here down to a compacted cell or nil */
+	hm_calock calock; /* H_CalLock of this list */
+	hm_z cpu;
+	hm_z n;                 /* INC_TICKET, WAIT_LOCK: the nat; OPULL: the id */
+	hm_core_data core_data; /* OCORE_DATA */
 };
+_Static_assert(sizeof(hm_mlog) % 64 == 0 && __builtin_offsetof(hm_mlog, serial) < 64,
+	       "a log cell is whole cache lines, the walked fields in the first");
 
 /* The list after the head c, copying the rest of a lazy prefix first.
  * Every walk of a MultiLog goes through it. */
