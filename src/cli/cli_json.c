@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "json.h"
 
 #define WIDTH 100
 
@@ -22,7 +23,7 @@ static char *compact(const json_t *j)
 		else if (!in_string && (*p == ',' || *p == ':'))
 			g_string_append_c(g, ' ');
 	}
-	free(s);
+	hm_json_text_free(s);
 	return g_string_free(g, FALSE);
 }
 
@@ -134,7 +135,7 @@ char *cli_json_text(const json_t *j, bool indent)
 	if (!indent) {
 		char *s = json_dumps(j, JSON_PRESERVE_ORDER | JSON_ENCODE_ANY | JSON_COMPACT);
 		char *r = g_strdup(s ? s : "null");
-		free(s);
+		hm_json_text_free(s);
 		return r;
 	}
 	GString *out = g_string_new(NULL);

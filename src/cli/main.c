@@ -6,6 +6,7 @@
 
 #include "cli.h"
 #include "cli_fuzz.h"
+#include "json.h"
 
 typedef struct subcommand {
 	const char *name;
@@ -83,6 +84,8 @@ bool cli_result_from_name(const char *s, hm_result_kind *out)
 int main(int argc, char **argv)
 {
 	setlocale(LC_ALL, "");
+	/* Before any JSON value exists: they are freed where they were made. */
+	hm_json_use_small_alloc();
 	if (argc < 2) {
 		usage(stderr);
 		return CLI_EXIT_BAD_INPUT;

@@ -200,7 +200,7 @@ char *hm_model_state_json(const hm_model *m, int cpu)
 	char *s = json_dumps(j, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
 	json_decref(j);
 	char *r = g_strdup(s);
-	free(s);
+	hm_json_text_free(s);
 	return r;
 }
 

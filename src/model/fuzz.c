@@ -174,7 +174,7 @@ static hm_model *make_model(hm_fuzz *f, int cpus)
 	json_object_set_new(c, "cpus", json_integer(cpus));
 	char *text = json_dumps(c, 0);
 	hm_config *config = hm_config_from_json(text, NULL);
-	free(text);
+	hm_json_text_free(text);
 	json_decref(c);
 	hm_model *m = hm_model_new(config, NULL);
 	hm_config_free(config);

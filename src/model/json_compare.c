@@ -26,11 +26,11 @@ char *hm_value_text(const hm_vtype *t, const void *val)
 		return g_strdup("?");
 	if (strlen(s) > 240) {
 		char *cut = g_strdup_printf("%.237s...", s);
-		free(s);
+		hm_json_text_free(s);
 		return cut;
 	}
 	char *r = g_strdup(s);
-	free(s);
+	hm_json_text_free(s);
 	return r;
 }
 
@@ -194,12 +194,12 @@ static void diff_list(const hm_vtype *t, const void *a, const void *b, const cha
 	for (size_t i = 0; i < na - common && i < 8; i++) {
 		char *s = json_dumps(json_array_get(ja, i), JSON_COMPACT);
 		g_string_append_printf(out, "%s[%zu]: - %.200s\n", path, i, s ? s : "?");
-		free(s);
+		hm_json_text_free(s);
 	}
 	for (size_t i = 0; i < nb - common && i < 8; i++) {
 		char *s = json_dumps(json_array_get(jb, i), JSON_COMPACT);
 		g_string_append_printf(out, "%s[%zu]: + %.200s\n", path, i, s ? s : "?");
-		free(s);
+		hm_json_text_free(s);
 	}
 	json_decref(ja);
 	json_decref(jb);
