@@ -1,11 +1,18 @@
 #!/bin/bash
-# Instructions per MemManager step of one benchmark family, by callgrind:
-# the difference between runs of 30,000 and 10,000 steps, so that setup
-# cancels out. Stable where timings on a shared machine are not.
+# Instructions and cache misses per MemManager step of one benchmark
+# family, by cachegrind: the difference between runs of 30,000 and 10,000
+# steps, so that setup cancels out. Stable where timings on a shared
+# machine are not (and where, as in most VMs, there are no hardware
+# counters for perf).
 #
 #   bash bench/instructions_per_step.sh FAMILY [CPUS [PAGES [BENCH]]]
 #   bash bench/instructions_per_step.sh map_page_host 8
 #   bash bench/instructions_per_step.sh all 8   # every family, one line each
+#
+# The misses are cachegrind's simulation of this machine's first-level
+# data cache (D1) and last-level cache (LL): a D1 miss that the simulated
+# LL holds costs an L2 or L3 hit on the real machine, an LL miss a trip
+# to memory.
 set -euo pipefail
 family=${1:?usage: instructions_per_step.sh FAMILY|all [CPUS [PAGES [BENCH]]]}
 cpus=${2:-1}
@@ -20,16 +27,21 @@ fi
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 
+# Prints "Ir D1-misses LL-misses" of the run of $1 steps.
 total() {
 	rm -f "$out"/cg.*
-	valgrind --tool=callgrind --trace-children=yes --callgrind-out-file="$out/cg.%p" \
+	valgrind --tool=cachegrind --cache-sim=yes --trace-children=yes \
+		--cachegrind-out-file="$out/cg.%p" \
 		"$bench" --steps "$1" --sizes "$pages" --vms 1 --cpus "$cpus" --replay-steps 0 \
 		--families "$family" >/dev/null 2>&1
-	# the forked child that ran the steps wrote the largest profile
-	callgrind_annotate "$(ls -S "$out"/cg.* | head -1)" |
-		awk '/PROGRAM TOTALS/ { gsub(",", "", $1); print $1 }'
+	# The forked child that ran the steps executed the most instructions.
+	# Its events: Ir I1mr ILmr Dr D1mr DLmr Dw D1mw DLmw.
+	grep -h '^summary:' "$out"/cg.* | sort -n -k2 | tail -1 |
+		awk '{ print $2, $6 + $9, $7 + $10 }'
 }
 
-short=$(total 10000)
-long=$(total 30000)
-echo "$family, $cpus CPU(s), $pages pages: $(((long - short) / 20000)) instructions a step"
+read -r short_ir short_d1 short_ll < <(total 10000)
+read -r long_ir long_d1 long_ll < <(total 30000)
+per_step() { echo $((($2 - $1) / 20000)); }
+echo "$family, $cpus CPU(s), $pages pages: $(per_step "$short_ir" "$long_ir") instructions," \
+	"$(per_step "$short_d1" "$long_d1") D1 misses, $(per_step "$short_ll" "$long_ll") LL misses a step"
