@@ -12,7 +12,8 @@
 # The misses are cachegrind's simulation of this machine's first-level
 # data cache (D1) and last-level cache (LL): a D1 miss that the simulated
 # LL holds costs an L2 or L3 hit on the real machine, an LL miss a trip
-# to memory.
+# to memory. HM_LL=SIZE,ASSOC,LINE sets the simulated last level instead
+# of this machine's: HM_LL=2097152,16,64 counts what misses a 2 MiB L2.
 set -euo pipefail
 family=${1:?usage: instructions_per_step.sh FAMILY|all [CPUS [PAGES [BENCH]]]}
 cpus=${2:-1}
@@ -30,7 +31,7 @@ trap 'rm -rf "$out"' EXIT
 # Prints "Ir D1-misses LL-misses" of the run of $1 steps.
 total() {
 	rm -f "$out"/cg.*
-	valgrind --tool=cachegrind --cache-sim=yes --trace-children=yes \
+	valgrind --tool=cachegrind --cache-sim=yes ${HM_LL:+--LL="$HM_LL"} --trace-children=yes \
 		--cachegrind-out-file="$out/cg.%p" \
 		"$bench" --steps "$1" --sizes "$pages" --vms 1 --cpus "$cpus" --replay-steps 0 \
 		--families "$family" >/dev/null 2>&1

@@ -1,9 +1,13 @@
 /* The small-object allocator (alloc.h): line-aligned blocks stay aligned
  * whatever other blocks of their size were freed before, and log cells
- * are made of them. */
+ * are made of them; jansson can allocate from it (json.h), as the
+ * command makes it. */
 #include "hm_test.h"
 
+#include <string.h>
+
 #include "alloc.h"
+#include "json.h"
 #include "log.h"
 
 #define BLOCKS 64
@@ -57,11 +61,39 @@ static void test_log_cells_start_on_a_line(void **state)
 		assert_true(on_a_line(p));
 }
 
+/* main switched jansson to the small-object allocator before anything
+ * else: values, and the text json_dumps makes, go through it. */
+static void test_jansson_on_the_small_allocator(void **state)
+{
+	(void)state;
+	json_malloc_t m = NULL;
+	json_free_t f = NULL;
+	json_get_alloc_funcs(&m, &f);
+	assert_ptr_not_equal(m, malloc);
+	assert_ptr_not_equal(f, free);
+	json_error_t err;
+	for (int round = 0; round < 100; round++) {
+		json_t *j = json_loads("{\"op\": \"map_page_host\", \"args\": {\"addr\": "
+				       "\"0x40001000\"}, \"expect\": {\"result\": \"ok\"}}",
+				       0, &err);
+		assert_non_null(j);
+		json_object_set_new(j, "cpu", json_integer(round));
+		char *text = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
+		assert_non_null(text);
+		assert_non_null(strstr(text, "\"addr\":\"0x40001000\""));
+		/* free() here would be handed a pointer inside a block */
+		hm_json_text_free(text);
+		json_decref(j);
+	}
+}
+
 int main(void)
 {
+	hm_json_use_small_alloc();
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_line_blocks_start_on_a_line),
 		cmocka_unit_test(test_log_cells_start_on_a_line),
+		cmocka_unit_test(test_jansson_on_the_small_allocator),
 	};
 	return cmocka_run_group_tests(tests, t_pool_setup, t_pool_teardown);
 }

@@ -64,7 +64,7 @@ char *hm_value_text(const hm_vtype *t, const void *val);
 void hm_json_text_free(char *text);
 
 /* Makes jansson allocate from the small-object allocator (alloc.h). A
- * replayed JSON Lines line makes and frees about twenty small blocks,
+ * replayed JSON Lines line makes and frees 23 small blocks,
  * and malloc and free were 11 % of its cost. Process-wide and for good:
  * call it before any JSON value exists (the command does, first thing);
  * a library user who owns the process may too. */
