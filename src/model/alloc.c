@@ -60,70 +60,77 @@ typedef struct free_block {
  * bytes per entry of a host NPT that a replay fills). */
 #define MAX_LIST_BYTES (256u * 1024u)
 
-static _Thread_local free_block *free_lists[NCLASSES];
-static _Thread_local size_t free_counts[NCLASSES];
+/* A size class's free list and its length. */
+typedef struct free_list {
+	free_block *head;
+	size_t count;
+} free_list;
 
+static _Thread_local free_list lists[NCLASSES];
 /* The same for line-aligned blocks, a class per line count. */
 #define NLINE_CLASSES (MAX_SMALL / HM_LINE + 1)
-static _Thread_local free_block *line_lists[NLINE_CLASSES];
-static _Thread_local size_t line_counts[NLINE_CLASSES];
+static _Thread_local free_list line_lists[NLINE_CLASSES];
 
 static inline size_t class_of(size_t size) { return (size + GRAIN - 1) / GRAIN; }
+
+static inline void *list_take(free_list *l)
+{
+	free_block *b = l->head;
+	if (b) {
+		l->head = b->next;
+		l->count--;
+	}
+	return b;
+}
+
+/* Keeps p (a block of block_bytes) for reuse, or frees it when the list
+ * holds its share already. */
+static inline void list_give(free_list *l, void *p, size_t block_bytes)
+{
+	if (l->count * block_bytes >= MAX_LIST_BYTES) {
+		free(p);
+		return;
+	}
+	free_block *b = p;
+	b->next = l->head;
+	l->head = b;
+	l->count++;
+}
 
 void *hm_alloc(size_t size)
 {
 	if (size > MAX_SMALL)
 		return checked_malloc(size);
 	size_t c = class_of(size);
-	free_block *b = free_lists[c];
-	if (b) {
-		free_lists[c] = b->next;
-		free_counts[c]--;
-		return b;
-	}
-	return checked_malloc(c * GRAIN);
+	void *b = list_take(&lists[c]);
+	return b ? b : checked_malloc(c * GRAIN);
 }
 
 void hm_dealloc(void *p, size_t size)
 {
 	if (!p)
 		return;
-	size_t c = class_of(size);
-	if (size > MAX_SMALL || free_counts[c] * c * GRAIN >= MAX_LIST_BYTES) {
+	if (size > MAX_SMALL)
 		free(p);
-		return;
-	}
-	free_block *b = p;
-	b->next = free_lists[c];
-	free_lists[c] = b;
-	free_counts[c]++;
+	else
+		list_give(&lists[class_of(size)], p, class_of(size) * GRAIN);
 }
 
 void *hm_alloc_lines(size_t size)
 {
-	size_t c = size / HM_LINE;
-	free_block *b = size <= MAX_SMALL && size % HM_LINE == 0 ? line_lists[c] : NULL;
-	if (b) {
-		line_lists[c] = b->next;
-		line_counts[c]--;
-		return b;
-	}
-	return checked_aligned_alloc(size);
+	void *b = size <= MAX_SMALL && size % HM_LINE == 0 ? list_take(&line_lists[size / HM_LINE])
+							    : NULL;
+	return b ? b : checked_aligned_alloc(size);
 }
 
 void hm_dealloc_lines(void *p, size_t size)
 {
 	if (!p)
 		return;
-	size_t c = size / HM_LINE;
-	if (size > MAX_SMALL || line_counts[c] * size >= MAX_LIST_BYTES) {
+	if (size > MAX_SMALL)
 		free(p);
-		return;
-	}
-	free_block *b = p;
-	b->next = line_lists[c];
-	line_lists[c] = b;
-	line_counts[c]++;
+	else
+		list_give(&line_lists[size / HM_LINE], p, size);
 }
 
 #endif
