@@ -31,6 +31,7 @@ static void *checked_aligned_alloc(size_t size)
 #ifdef HM_SANITIZE
 
 void *hm_alloc(size_t size) { return checked_malloc(size); }
+void *hm_alloc_or_null(size_t size) { return malloc(size); }
 void hm_dealloc(void *p, size_t size)
 {
 	(void)size;
@@ -104,6 +105,15 @@ void *hm_alloc(size_t size)
 	size_t c = class_of(size);
 	void *b = list_take(&lists[c]);
 	return b ? b : checked_malloc(c * GRAIN);
+}
+
+void *hm_alloc_or_null(size_t size)
+{
+	if (size > MAX_SMALL)
+		return malloc(size);
+	size_t c = class_of(size);
+	void *b = list_take(&lists[c]);
+	return b ? b : malloc(c * GRAIN);
 }
 
 void hm_dealloc(void *p, size_t size)

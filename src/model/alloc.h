@@ -16,6 +16,9 @@
 void *hm_alloc(size_t size);        /* uninitialized, 16-byte aligned */
 void *hm_alloc_zero(size_t size);   /* zeroed */
 void hm_dealloc(void *p, size_t size); /* size as allocated */
+/* hm_alloc, but NULL instead of an abort when memory runs out (for
+ * callers that report it, as jansson does). Freed with hm_dealloc. */
+void *hm_alloc_or_null(size_t size);
 
 /* Blocks of whole cache lines (size a multiple of HM_LINE), each starting
  * on a line, for objects laid out by lines (log cells: their walked

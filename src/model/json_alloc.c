@@ -1,6 +1,7 @@
 /* jansson's memory (json.h: hm_json_use_small_alloc, hm_json_text_free). */
 #include "json.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 
 #include "alloc.h"
@@ -13,9 +14,14 @@ typedef union block_header {
 	max_align_t align_;
 } block_header;
 
+/* NULL when memory runs out, as malloc: jansson reports it. */
 static void *small_malloc(size_t size)
 {
-	block_header *h = hm_alloc(sizeof *h + size);
+	if (size > SIZE_MAX - sizeof(block_header))
+		return NULL;
+	block_header *h = hm_alloc_or_null(sizeof *h + size);
+	if (!h)
+		return NULL;
 	h->size = sizeof *h + size;
 	return h + 1;
 }
