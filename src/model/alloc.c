@@ -4,9 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void *checked_malloc(size_t size)
+/* p, or the end of the process when memory ran out. */
+static void *checked(void *p, size_t size)
 {
-	void *p = malloc(size);
 	if (!p) {
 		fprintf(stderr, "hypsec-model: out of memory (%zu bytes)\n", size);
 		abort();
@@ -20,17 +20,11 @@ static void *checked_aligned_alloc(size_t size)
 		fprintf(stderr, "hypsec-model: hm_alloc_lines(%zu): not whole lines\n", size);
 		abort();
 	}
-	void *p = aligned_alloc(HM_LINE, size);
-	if (!p) {
-		fprintf(stderr, "hypsec-model: out of memory (%zu bytes)\n", size);
-		abort();
-	}
-	return p;
+	return checked(aligned_alloc(HM_LINE, size), size);
 }
 
 #ifdef HM_SANITIZE
 
-void *hm_alloc(size_t size) { return checked_malloc(size); }
 void *hm_alloc_or_null(size_t size) { return malloc(size); }
 void hm_dealloc(void *p, size_t size)
 {
@@ -98,15 +92,6 @@ static inline void list_give(free_list *l, void *p, size_t block_bytes)
 	l->count++;
 }
 
-void *hm_alloc(size_t size)
-{
-	if (size > MAX_SMALL)
-		return checked_malloc(size);
-	size_t c = class_of(size);
-	void *b = list_take(&lists[c]);
-	return b ? b : checked_malloc(c * GRAIN);
-}
-
 void *hm_alloc_or_null(size_t size)
 {
 	if (size > MAX_SMALL)
@@ -144,6 +129,8 @@ void hm_dealloc_lines(void *p, size_t size)
 }
 
 #endif
+
+void *hm_alloc(size_t size) { return checked(hm_alloc_or_null(size), size); }
 
 void *hm_alloc_zero(size_t size)
 {
