@@ -61,8 +61,9 @@ typedef struct hm_calock {
 	hm_z i;     /* the holder's CPU */
 } hm_calock;
 
-/* TEVENT cpuid e :: next */
-/* Field order: the first 64 bytes hold what the walks read (next, snap,
+/* TEVENT cpuid e :: next.
+ *
+ * Field order: the first 64 bytes hold what the walks read (next, snap,
  * ev, lazy, len) and what freeing a cell reads (its header, prefix_of),
  * so that walking or freeing cold cells (compaction, mlog_summary, the
  * oracle) touches one cache line a cell; the 192 bytes are three whole
