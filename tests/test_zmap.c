@@ -400,6 +400,36 @@ static void test_set_all_references(void **state)
 	assert_int_equal(lock_at(locks, 3), HM_LOCK_FALSE);
 }
 
+/* A key from a mix of small, page-number-like and huge values (and
+ * negative ones when asked). */
+static int64_t random_key(GRand *rng, bool negative_too)
+{
+	switch (g_rand_int_range(rng, 0, negative_too ? 4 : 3)) {
+	case 0:
+		return g_rand_int_range(rng, 0, 64);
+	case 1:
+		return 0x40000 + g_rand_int_range(rng, 0, 4096);
+	case 3:
+		return -g_rand_int_range(rng, 1, 100);
+	default:
+		return (int64_t)(((uint64_t)g_rand_int(rng) << 32) | g_rand_int(rng));
+	}
+}
+
+/* The reference table's side of map[k] = v, where v == 0 (the default)
+ * removes the key. */
+static void table_record(GHashTable *ref, int64_t k, int64_t v)
+{
+	if (v == 0) {
+		g_hash_table_remove(ref, &k);
+		return;
+	}
+	int64_t *kk = g_new(int64_t, 1), *vv = g_new(int64_t, 1);
+	*kk = k;
+	*vv = v;
+	g_hash_table_replace(ref, kk, vv);
+}
+
 /* Random sets against a hash table: 20000 operations on keys drawn from
  * a mix of small, page-number-like and huge values. */
 static void test_random_against_table(void **state)
@@ -410,32 +440,13 @@ static void test_random_against_table(void **state)
 	GRand *rng = g_rand_new_with_seed(42);
 	for (int i = 0; i < 20000; i++) {
 		hm_pool *p = hm_pool_push();
-		int64_t k;
-		switch (g_rand_int_range(rng, 0, 3)) {
-		case 0:
-			k = g_rand_int_range(rng, 0, 64);
-			break;
-		case 1:
-			k = 0x40000 + g_rand_int_range(rng, 0, 4096);
-			break;
-		default:
-			k = (int64_t)(((uint64_t)g_rand_int(rng) << 32) | g_rand_int(rng));
-		}
+		int64_t k = random_key(rng, false);
 		int64_t v = g_rand_int_range(rng, 0, 4); /* 0 is the default: removes */
 		hm_map *n = hm_retain(hm_map_set_z(m, k, v));
 		hm_pool_pop(p);
 		hm_release(m);
 		m = n;
-		int64_t *kk = g_new(int64_t, 1), *vv = g_new(int64_t, 1);
-		*kk = k;
-		*vv = v;
-		if (v == 0) {
-			g_hash_table_remove(ref, kk);
-			g_free(kk);
-			g_free(vv);
-		} else {
-			g_hash_table_replace(ref, kk, vv);
-		}
+		table_record(ref, k, v);
 	}
 	assert_int_equal(hm_map_count(m), g_hash_table_size(ref));
 	GHashTableIter it;
@@ -443,6 +454,285 @@ static void test_random_against_table(void **state)
 	g_hash_table_iter_init(&it, ref);
 	while (g_hash_table_iter_next(&it, &key, &val))
 		assert_z_equal(hm_map_get_z(m, *(int64_t *)key), *(int64_t *)val);
+	hm_release(m);
+	g_rand_free(rng);
+	g_hash_table_destroy(ref);
+}
+
+
+/* A map of keys 0..1023: a root (level 1) over 32 full leaves. */
+static hm_map *dense_1024(void)
+{
+	hm_pool *p = hm_pool_push();
+	hm_map *m = hm_map_new_z(0);
+	for (hm_z k = 0; k < 1024; k++)
+		m = hm_map_set_z(m, k, 1);
+	hm_map *kept = hm_retain(m);
+	hm_pool_pop(p);
+	return kept;
+}
+
+/* A path copy borrows its siblings from the node it copies: counted by
+ * hand on a root over 32 leaves (docs/performance.md, sixth session). */
+static void test_copy_borrows_siblings(void **state)
+{
+	(void)state;
+	hm_map *m1 = dense_1024();
+	/* the versions that built it are gone: m1 owns every child */
+	assert_int_equal(hm_map_borrowed_slots(m1), 0);
+	hm_pool *p = hm_pool_push();
+	hm_map *m2 = hm_retain(hm_map_set_z(m1, 5, 2));   /* leaf 0 copied */
+	hm_map *m3 = hm_retain(hm_map_set_z(m1, 40, 2));  /* a second copy of m1's root */
+	hm_map *m4 = hm_retain(hm_map_set_z(m2, 100, 3)); /* leaf 3, a copy of m2's root */
+	hm_pool_pop(p);
+	/* m2's root owns its new leaf 0 and borrows the other 31 from m1's */
+	assert_int_equal(hm_map_borrowed_slots(m2), 31);
+	/* m1's root has a borrower already: m3 holds each child itself */
+	assert_int_equal(hm_map_borrowed_slots(m3), 0);
+	/* m4 owns leaf 3, borrows leaf 0 from m2 and the others from m2,
+	 * which borrows them from m1 */
+	assert_int_equal(hm_map_borrowed_slots(m4), 31);
+	assert_int_equal(hm_map_borrowed_slots(m1), 0);
+	assert_true(hm_map_sharing_ok(m1) && hm_map_sharing_ok(m2) && hm_map_sharing_ok(m3) &&
+		    hm_map_sharing_ok(m4));
+
+	/* m2 goes: m4 takes over m2's own leaf 0, and borrows the other 30
+	 * from m1 now */
+	hm_release(m2);
+	assert_int_equal(hm_map_borrowed_slots(m4), 30);
+	assert_true(hm_map_sharing_ok(m4) && hm_map_sharing_ok(m1));
+	/* m1 goes: m4 takes over the rest */
+	hm_release(m1);
+	assert_int_equal(hm_map_borrowed_slots(m4), 0);
+	assert_true(hm_map_sharing_ok(m4) && hm_map_sharing_ok(m3));
+
+	assert_z_equal(hm_map_get_z(m4, 5), 2);
+	assert_z_equal(hm_map_get_z(m4, 100), 3);
+	assert_z_equal(hm_map_get_z(m4, 40), 1);
+	assert_z_equal(hm_map_get_z(m4, 1023), 1);
+	assert_z_equal(hm_map_get_z(m3, 40), 2);
+	assert_z_equal(hm_map_get_z(m3, 5), 1);
+	assert_z_equal(hm_map_get_z(m3, 100), 1);
+	assert_int_equal(hm_map_count(m4), 1024);
+	hm_release(m3);
+	hm_release(m4);
+}
+
+#define VKEYS 2056 /* 2048 dense keys, then 8 beyond 2^40 */
+#define VMAX 12
+
+static hm_z version_key(int i) { return i < 2048 ? i : ((hm_z)1 << 40) + (i - 2048) * 977; }
+
+typedef struct version {
+	hm_map *map;
+	hm_z vals[VKEYS];
+} version;
+
+static void check_version(const version *v)
+{
+	assert_true(hm_map_sharing_ok(v->map));
+	size_t count = 0;
+	for (int i = 0; i < VKEYS; i++) {
+		assert_z_equal(hm_map_get_z(v->map, version_key(i)), v->vals[i]);
+		count += v->vals[i] != 0;
+	}
+	assert_int_equal(hm_map_count(v->map), count);
+}
+
+/* Versions derived from one another by sets, removals and batches, and
+ * released in random order: every live version keeps its entries and
+ * the sharing rules hold after every operation (AddressSanitizer checks
+ * that nothing borrowed is freed early and nothing is left over). */
+static void test_versions_released_in_any_order(void **state)
+{
+	(void)state;
+	GRand *rng = g_rand_new_with_seed(2026);
+	version *vs[VMAX] = {0};
+	vs[0] = g_new0(version, 1);
+	vs[0]->map = hm_retain(hm_map_new_z(0));
+	int live = 1;
+	for (int round = 0; round < 4000; round++) {
+		int slot = g_rand_int_range(rng, 0, VMAX);
+		if (vs[slot] && live > 1 && g_rand_int_range(rng, 0, 3) == 0) {
+			hm_release(vs[slot]->map);
+			g_free(vs[slot]);
+			vs[slot] = NULL;
+			live--;
+		} else {
+			int from = g_rand_int_range(rng, 0, VMAX);
+			while (!vs[from])
+				from = (from + 1) % VMAX;
+			if (vs[slot] && slot != from) {
+				hm_release(vs[slot]->map);
+				g_free(vs[slot]);
+				vs[slot] = NULL;
+				live--;
+			}
+			version *nv = g_new(version, 1);
+			*nv = *vs[from];
+			hm_pool *p = hm_pool_push();
+			hm_z keys[5], vals[5];
+			const void *vp[5];
+			size_t n = (size_t)g_rand_int_range(rng, 1, 6);
+			for (size_t i = 0; i < n; i++) {
+				/* mostly dense keys, some of them in one leaf */
+				int ki = g_rand_int_range(rng, 0, 10) == 0 ? g_rand_int_range(rng, 2048, VKEYS)
+									    : g_rand_int_range(rng, 0, 2048);
+				keys[i] = version_key(ki);
+				vals[i] = g_rand_int_range(rng, 0, 4); /* 0 removes */
+				vp[i] = &vals[i];
+				nv->vals[ki] = vals[i];
+			}
+			hm_map *next;
+			if (n == 1)
+				next = hm_map_set_z(vs[from]->map, keys[0], vals[0]);
+			else
+				next = hm_map_set_all(vs[from]->map, n, keys, vp);
+			nv->map = hm_retain(next);
+			hm_pool_pop(p);
+			if (vs[slot] && slot == from) {
+				hm_release(vs[slot]->map);
+				g_free(vs[slot]);
+				live--;
+			}
+			vs[slot] = nv;
+			live++;
+		}
+		for (int i = 0; i < VMAX; i++)
+			if (vs[i] && (round % 50 == 0 || i == slot))
+				check_version(vs[i]);
+			else if (vs[i])
+				assert_true(hm_map_sharing_ok(vs[i]->map));
+	}
+	for (int i = 0; i < VMAX; i++)
+		if (vs[i]) {
+			check_version(vs[i]);
+			hm_release(vs[i]->map);
+			g_free(vs[i]);
+		}
+	g_rand_free(rng);
+}
+
+
+static hm_s2page s2page_of(int64_t v)
+{
+	if (v == 0)
+		return (hm_s2page){INVALID, 0, INVALID64}; /* the default */
+	return (hm_s2page){v, 2 * v, 3 * v};
+}
+
+typedef struct ordered {
+	hm_z last;
+	size_t n;
+	bool ascending;
+} ordered;
+
+static bool check_order(hm_z key, const void *val, void *ctx)
+{
+	(void)val;
+	ordered *o = ctx;
+	/* non-negative keys first, then negative ones, each ascending */
+	if (o->n > 0 && !((o->last >= 0) == (key >= 0) ? key > o->last : key < 0))
+		o->ascending = false;
+	o->last = key;
+	o->n++;
+	return true;
+}
+
+typedef struct diff_check {
+	const hm_map *a, *b;
+	size_t n;
+} diff_check;
+
+/* Counts a diff's reports, each checked against the two maps: the key
+ * holds those values there, and they differ. */
+static void count_diff(hm_z key, const void *va, const void *vb, void *ctx)
+{
+	diff_check *d = ctx;
+	assert_true(hm_val_equal(&hm_t_s2page, va, hm_map_get(d->a, key)));
+	assert_true(hm_val_equal(&hm_t_s2page, vb, hm_map_get(d->b, key)));
+	assert_false(hm_val_equal(&hm_t_s2page, va, vb));
+	d->n++;
+}
+
+typedef struct removed_since {
+	const hm_map *now;
+	size_t n;
+} removed_since;
+
+/* Counts the keys of a map that `now` holds no entry for. */
+static bool count_removed(hm_z key, const void *val, void *ctx)
+{
+	(void)val;
+	removed_since *r = ctx;
+	if (hm_val_equal(&hm_t_s2page, hm_map_get(r->now, key), hm_map_default(r->now)))
+		r->n++;
+	return true;
+}
+
+/* A map of 48-byte records (S2Page): random sets and removals against a
+ * table, over small, page-like, huge and negative keys; then reads,
+ * count, order, and diffs whose every report is checked. */
+static void test_large_values_against_table(void **state)
+{
+	(void)state;
+	GHashTable *ref = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, g_free);
+	const hm_s2page inv = s2page_of(0);
+	hm_map *m = hm_retain(hm_map_new(&hm_t_map_s2page, &inv));
+	hm_map *half = NULL;
+	GRand *rng = g_rand_new_with_seed(48);
+	for (int i = 0; i < 20000; i++) {
+		hm_pool *p = hm_pool_push();
+		int64_t k = random_key(rng, true);
+		int64_t v = g_rand_int_range(rng, 0, 4);
+		hm_s2page val = s2page_of(v);
+		hm_map *n = hm_retain(hm_map_set(m, k, &val));
+		hm_pool_pop(p);
+		hm_release(m);
+		m = n;
+		if (i == 10000)
+			half = hm_retain(m);
+		table_record(ref, k, v);
+	}
+	assert_true(hm_map_sharing_ok(m) && hm_map_sharing_ok(half));
+	assert_int_equal(hm_map_count(m), g_hash_table_size(ref));
+	GHashTableIter it;
+	gpointer key, val;
+	g_hash_table_iter_init(&it, ref);
+	while (g_hash_table_iter_next(&it, &key, &val)) {
+		hm_s2page want = s2page_of(*(int64_t *)val);
+		assert_true(hm_val_equal(&hm_t_s2page, hm_map_get(m, *(int64_t *)key), &want));
+	}
+	ordered o = {0, 0, true};
+	hm_map_foreach(m, check_order, &o);
+	assert_true(o.ascending);
+	assert_int_equal(o.n, hm_map_count(m));
+	/* a diff against an empty map lists every entry, against itself none */
+	hm_map *empty = hm_map_new(&hm_t_map_s2page, &inv);
+	diff_check d = {empty, m, 0};
+	hm_map_diff(empty, m, count_diff, &d);
+	assert_int_equal(d.n, hm_map_count(m));
+	d = (diff_check){m, empty, 0};
+	hm_map_diff(m, empty, count_diff, &d);
+	assert_int_equal(d.n, hm_map_count(m));
+	d = (diff_check){m, m, 0};
+	hm_map_diff(m, m, count_diff, &d);
+	assert_int_equal(d.n, 0);
+	/* and against the version of 10,000 sets ago, what the walk says */
+	d = (diff_check){half, m, 0};
+	hm_map_diff(half, m, count_diff, &d);
+	size_t nd = d.n;
+	size_t differing = 0;
+	g_hash_table_iter_init(&it, ref);
+	while (g_hash_table_iter_next(&it, &key, &val))
+		differing += !hm_val_equal(&hm_t_s2page, hm_map_get(half, *(int64_t *)key),
+					   hm_map_get(m, *(int64_t *)key));
+	/* keys set in half but since removed from m */
+	removed_since r = {m, 0};
+	hm_map_foreach(half, count_removed, &r);
+	differing += r.n;
+	assert_int_equal(nd, differing);
+	hm_release(half);
 	hm_release(m);
 	g_rand_free(rng);
 	g_hash_table_destroy(ref);
@@ -468,6 +758,9 @@ int main(void)
 		cmocka_unit_test(test_set_all_is_successive_sets),
 		cmocka_unit_test(test_set_all_references),
 		cmocka_unit_test(test_random_against_table),
+		cmocka_unit_test(test_copy_borrows_siblings),
+		cmocka_unit_test(test_versions_released_in_any_order),
+		cmocka_unit_test(test_large_values_against_table),
 	};
 	return cmocka_run_group_tests(tests, t_pool_setup, t_pool_teardown);
 }

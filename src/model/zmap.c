@@ -8,13 +8,35 @@
 
 #define CHUNK_BITS 5u
 #define FANOUT 32u
-/* 26 levels of 5 bits cover the 128-bit key. */
-#define TOP_LEVEL 25u
 
+/* A trie node. Interior nodes (level > 0) hold their children in one of
+ * two ways, slot by slot:
+ *
+ * - owned (the slot's bit set in `owned`): this node holds a reference
+ *   to the child, as in any reference-counted tree;
+ * - borrowed (bit clear): the child is the one `base` holds in the same
+ *   slot, and this node's one reference to `base` keeps it alive.
+ *
+ * A path copy borrows: the copy of a node with 32 children takes one
+ * reference, on the node it copies, instead of one on each child. At 1M
+ * pages those children are cold leaves, and touching their counts was
+ * half of what a step missed in the cache (docs/performance.md). When
+ * the copied node is later released and only its borrower still holds
+ * it, the borrower takes its references over without touching them
+ * (absorb) and the copied node goes.
+ *
+ * A node has at most one borrower (`borrower`, which holds a reference
+ * to it); a second copy of it takes a reference on each child. So a node
+ * with a borrower always has another holder too: a count that falls to
+ * one leaves the borrower alone, and absorbs at once. Leaves hold values,
+ * never borrow, and leave the three fields zero. */
 typedef struct node {
 	uint32_t rc;
 	uint32_t bitmap;
-	uint64_t pad_; /* keeps slots 16-byte aligned for hm_z values */
+	uint32_t owned; /* by chunk, like bitmap */
+	uint32_t pad_;  /* keeps slots 16-byte aligned for hm_z values */
+	struct node *base;
+	struct node *borrower;
 	_Alignas(16) unsigned char slots[];
 } node;
 
@@ -34,6 +56,7 @@ static inline unsigned chunk_of(hm_uz k, unsigned level)
 	return shift >= 128 ? 0 : (unsigned)(k >> shift) & (FANOUT - 1);
 }
 
+/* Whether a root at this level reaches key k. */
 static inline bool key_fits(hm_uz k, unsigned level)
 {
 	unsigned shift = (level + 1) * CHUNK_BITS;
@@ -54,8 +77,16 @@ static node *node_alloc(unsigned nslots, size_t stride)
 	node *n = hm_alloc(sizeof(node) + nslots * stride);
 	n->rc = 1;
 	n->bitmap = 0;
+	n->owned = 0;
 	n->pad_ = 0;
+	n->base = NULL;
+	n->borrower = NULL;
 	return n;
+}
+
+static void node_dealloc(node *n, unsigned level, const hm_vtype *et)
+{
+	hm_dealloc(n, sizeof(node) + popcount32(n->bitmap) * stride_of(level, et));
 }
 
 static void node_release(node *n, unsigned level, const hm_vtype *et);
@@ -77,28 +108,81 @@ static inline bool elem_has_refs(const hm_vtype *et)
 	}
 }
 
-static void node_free(node *n, unsigned level, const hm_vtype *et)
+/* Releases the children n owns (or the values of a leaf). */
+static void release_contents(node *n, unsigned level, const hm_vtype *et)
 {
-	unsigned cnt = popcount32(n->bitmap);
 	if (level == 0) {
-		if (elem_has_refs(et))
+		if (elem_has_refs(et)) {
+			unsigned cnt = popcount32(n->bitmap);
 			for (unsigned i = 0; i < cnt; i++)
 				hm_val_release(et, n->slots + i * et->size);
-	} else {
+		}
+		return;
+	}
+	if (n->owned == n->bitmap) {
+		unsigned cnt = popcount32(n->bitmap);
 		for (unsigned i = 0; i < cnt; i++)
 			node_release(kids(n)[i], level - 1, et);
+		return;
 	}
-	hm_dealloc(n, sizeof(node) + cnt * stride_of(level, et));
+	for (uint32_t own = n->owned; own; own &= own - 1) {
+		uint32_t bit = 1u << __builtin_ctz(own);
+		node_release(kids(n)[popcount32(n->bitmap & (bit - 1))], level - 1, et);
+	}
+}
+
+/* Frees n, whose count fell to zero (so nobody borrows from it), then
+ * drops its reference to its base: a loop, not a recursion, since with
+ * full logs every version of a map can borrow from the one before. */
+static void node_free(node *n, unsigned level, const hm_vtype *et)
+{
+	for (;;) {
+		release_contents(n, level, et);
+		node *base = n->base;
+		node_dealloc(n, level, et);
+		if (!base)
+			return;
+		base->borrower = NULL;
+		if (--base->rc != 0)
+			return;
+		n = base;
+	}
+}
+
+/* b borrows from n, and holds the only reference left to it: b takes
+ * over n's references to the children they share (no count changes),
+ * and its base, and n goes. */
+static void absorb(node *b, node *n, unsigned level, const hm_vtype *et)
+{
+	/* b's borrowed slots are n's, with n's children in them */
+	uint32_t shared = b->bitmap & ~b->owned;
+	/* what n holds itself in them is now b's; what n borrowed there,
+	 * b borrows from n's base */
+	b->owned |= n->owned & shared;
+	/* n's own children that b replaced or dropped are released */
+	for (uint32_t rel = n->owned & ~shared; rel; rel &= rel - 1) {
+		uint32_t bit = 1u << __builtin_ctz(rel);
+		node_release(kids(n)[popcount32(n->bitmap & (bit - 1))], level - 1, et);
+	}
+	b->base = n->base;
+	if (b->base)
+		b->base->borrower = b;
+	node_dealloc(n, level, et);
 }
 
 static void node_release(node *n, unsigned level, const hm_vtype *et)
 {
-	if (n && --n->rc == 0)
+	if (!n)
+		return;
+	if (--n->rc == 0)
 		node_free(n, level, et);
+	else if (n->rc == 1 && n->borrower)
+		absorb(n->borrower, n, level, et);
 }
 
-/* Copies slots [from, from + count) of src to dst starting at `to`,
- * taking a reference on each: one memcpy, then retains if needed. */
+/* Copies slots [from, from + count) of src to dst starting at `to`: one
+ * memcpy, then a reference on each value of a leaf. Children of an
+ * interior node are accounted for by share_children. */
 static void copy_slots(node *dst, unsigned to, const node *src, unsigned from, unsigned count,
 		       unsigned level, const hm_vtype *et)
 {
@@ -106,10 +190,9 @@ static void copy_slots(node *dst, unsigned to, const node *src, unsigned from, u
 		return;
 	size_t stride = stride_of(level, et);
 	memcpy(dst->slots + to * stride, src->slots + from * stride, count * stride);
-	if (level > 0) {
-		for (unsigned i = 0; i < count; i++)
-			kids(dst)[to + i]->rc++;
-	} else if (is_pointer_kind(et->kind)) {
+	if (level > 0)
+		return;
+	if (is_pointer_kind(et->kind)) {
 		/* The common case with references (logs, records, maps as
 		 * values): retain inline instead of a call per slot. */
 		void **p = (void **)(dst->slots + to * stride);
@@ -120,6 +203,26 @@ static void copy_slots(node *dst, unsigned to, const node *src, unsigned from, u
 		for (unsigned i = 0; i < count; i++)
 			hm_val_retain(et, dst->slots + (to + i) * stride);
 	}
+}
+
+/* nn (level > 0) was copied from n: its children are n's, except those in
+ * `fresh`, which nn owns already. It borrows the others from n, or takes
+ * a reference on each when n has a borrower already. */
+static void share_children(node *nn, const node *src, uint32_t fresh)
+{
+	node *n = (node *)src;
+	nn->owned = fresh;
+	if (!n->borrower) {
+		nn->base = n;
+		n->rc++;
+		n->borrower = nn;
+		return;
+	}
+	unsigned i = 0;
+	for (uint32_t b = nn->bitmap; b; b &= b - 1, i++)
+		if (!(fresh & (1u << __builtin_ctz(b))))
+			kids(nn)[i]->rc++;
+	nn->owned = nn->bitmap;
 }
 
 /* A new node equal to n with key k bound to val (val is not the default). */
@@ -146,6 +249,10 @@ static node *node_insert(const node *n, unsigned level, hm_uz k, const void *val
 	} else {
 		node *child = present ? kids(n)[idx] : NULL;
 		kids(nn)[idx] = node_insert(child, level - 1, k, val, et, added);
+		if (n)
+			share_children(nn, n, bit);
+		else
+			nn->owned = bit;
 	}
 	return nn;
 }
@@ -182,6 +289,8 @@ static node *node_remove(const node *n, unsigned level, hm_uz k, const hm_vtype 
 		kids(nn)[idx] = sub;
 		copy_slots(nn, idx + 1, n, idx + 1, cnt - idx - 1, level, et);
 	}
+	if (level > 0)
+		share_children(nn, n, drop_slot ? 0 : bit);
 	return nn;
 }
 
@@ -283,6 +392,7 @@ hm_map *hm_map_set(const hm_map *m, hm_z key, const void *val)
 		if (root) {
 			node *wrap = node_alloc(1, sizeof(node *));
 			wrap->bitmap = 1;
+			wrap->owned = 1;
 			kids(wrap)[0] = root;
 			root = wrap;
 		}
@@ -331,8 +441,13 @@ static node *node_insert_owned(node *n, unsigned level, hm_uz k, const void *val
 			hm_val_retain(et, slot);
 			hm_val_release(et, old);
 			*added = false;
-		} else {
+		} else if (n->owned & bit) {
 			kids(n)[idx] = node_insert_owned(kids(n)[idx], level - 1, k, val, et, added);
+		} else {
+			/* borrowed: the child is n's base's too, so it is copied
+			 * and n now owns the copy */
+			kids(n)[idx] = node_insert(kids(n)[idx], level - 1, k, val, et, added);
+			n->owned |= bit;
 		}
 		return n;
 	}
@@ -341,6 +456,12 @@ static node *node_insert_owned(node *n, unsigned level, hm_uz k, const void *val
 	nn->bitmap = n->bitmap | bit;
 	memcpy(nn->slots, n->slots, idx * stride);
 	memcpy(nn->slots + (idx + 1) * stride, n->slots + idx * stride, (cnt - idx) * stride);
+	/* nn takes n's place: what n owned and what it borrowed (n has no
+	 * borrower: its one reference is its parent's) */
+	nn->owned = n->owned | (level > 0 ? bit : 0);
+	nn->base = n->base;
+	if (nn->base)
+		nn->base->borrower = nn;
 	hm_dealloc(n, sizeof(node) + cnt * stride);
 	if (level == 0) {
 		memcpy(nn->slots + idx * stride, val, et->size);
@@ -583,4 +704,70 @@ void hm_map_diff_shallow(const hm_map *a, const hm_map *b, hm_map_diff_fn fn, vo
 		return;
 	diff_ctx d = {elem_of(a), a->dflt, b->dflt, fn, ctx, true};
 	diff_roots(a->root, a->level, b->root, b->level, &d);
+}
+
+/* ---- the sharing invariants, for tests ---- */
+
+/* The fields of one node against the rules of `struct node`. */
+static bool node_fields_ok(const node *n, unsigned level)
+{
+	if (n->rc == 0 || n->bitmap == 0)
+		return false;
+	if (level == 0)
+		return n->owned == 0 && !n->base && !n->borrower;
+	if ((n->owned & ~n->bitmap) != 0)
+		return false;
+	/* a borrower holds a reference, and someone else does too */
+	if (n->borrower && (n->rc < 2 || n->borrower->base != n))
+		return false;
+	if (!n->base)
+		return n->owned == n->bitmap;
+	if (n->base->borrower != n)
+		return false;
+	unsigned i = 0;
+	for (uint32_t b = n->bitmap; b; b &= b - 1, i++) {
+		uint32_t bit = 1u << __builtin_ctz(b);
+		if (n->owned & bit)
+			continue;
+		/* borrowed: the base has the same child in that slot */
+		if (!(n->base->bitmap & bit) ||
+		    kids(n->base)[popcount32(n->base->bitmap & (bit - 1))] != kids(n)[i])
+			return false;
+	}
+	return true;
+}
+
+static bool node_sharing_ok(const node *n, unsigned level)
+{
+	for (const node *b = n; b; b = b->base)
+		if (!node_fields_ok(b, level))
+			return false;
+	if (level == 0)
+		return true;
+	unsigned cnt = popcount32(n->bitmap);
+	for (unsigned i = 0; i < cnt; i++)
+		if (!node_sharing_ok(kids(n)[i], level - 1))
+			return false;
+	return true;
+}
+
+bool hm_map_sharing_ok(const hm_map *m)
+{
+	return !m->root || node_sharing_ok(m->root, m->level);
+}
+
+static size_t node_borrowed(const node *n, unsigned level)
+{
+	if (level == 0)
+		return 0;
+	size_t sum = (size_t)popcount32(n->bitmap & ~n->owned);
+	unsigned cnt = popcount32(n->bitmap);
+	for (unsigned i = 0; i < cnt; i++)
+		sum += node_borrowed(kids(n)[i], level - 1);
+	return sum;
+}
+
+size_t hm_map_borrowed_slots(const hm_map *m)
+{
+	return m->root ? node_borrowed(m->root, m->level) : 0;
 }

@@ -5,7 +5,9 @@
  * versions and reference counted. Setting a key copies the path to it
  * (at most 6 nodes for a key below 2^30), so a step costs O(entries it
  * touches) whatever the size of the map, and a snapshot (a log event
- * carrying the map) is one more reference.
+ * carrying the map) is one more reference. A copied node borrows its
+ * other children's references from the node it copies instead of
+ * touching each child (zmap.c, struct node).
  *
  * Canonical form: the trie never holds an entry equal to the map's
  * default. Two maps with the same default are semantically equal exactly
@@ -115,6 +117,13 @@ static inline hm_map *hm_map_set_ptr3(const hm_map *m, hm_z k1, const void *p1, 
 	const void *const vals[3] = {&p1, &p2, &p3};
 	return hm_map_set_all(m, 3, keys, vals);
 }
+
+/* For tests: whether every trie node m reaches, and the chain of nodes
+ * each borrows from, keeps the rules of path copies that borrow their
+ * siblings (zmap.c, struct node). */
+bool hm_map_sharing_ok(const hm_map *m);
+/* For tests: how many child slots of the nodes m reaches are borrowed. */
+size_t hm_map_borrowed_slots(const hm_map *m);
 
 /* Equality of log lists (defined in log.c, used by hm_val_equal). */
 bool hm_log_equal(hm_kind kind, const void *a, const void *b);
