@@ -539,6 +539,13 @@ static void check_version(const version *v)
 	assert_int_equal(hm_map_count(v->map), count);
 }
 
+static void drop_version(version **v)
+{
+	hm_release((*v)->map);
+	g_free(*v);
+	*v = NULL;
+}
+
 /* Versions derived from one another by sets, removals and batches, and
  * released in random order: every live version keeps its entries and
  * the sharing rules hold after every operation (AddressSanitizer checks
@@ -554,20 +561,13 @@ static void test_versions_released_in_any_order(void **state)
 	for (int round = 0; round < 4000; round++) {
 		int slot = g_rand_int_range(rng, 0, VMAX);
 		if (vs[slot] && live > 1 && g_rand_int_range(rng, 0, 3) == 0) {
-			hm_release(vs[slot]->map);
-			g_free(vs[slot]);
-			vs[slot] = NULL;
+			drop_version(&vs[slot]);
 			live--;
 		} else {
+			/* a version derived from a live one replaces what is in slot */
 			int from = g_rand_int_range(rng, 0, VMAX);
 			while (!vs[from])
 				from = (from + 1) % VMAX;
-			if (vs[slot] && slot != from) {
-				hm_release(vs[slot]->map);
-				g_free(vs[slot]);
-				vs[slot] = NULL;
-				live--;
-			}
 			version *nv = g_new(version, 1);
 			*nv = *vs[from];
 			hm_pool *p = hm_pool_push();
@@ -575,7 +575,7 @@ static void test_versions_released_in_any_order(void **state)
 			const void *vp[5];
 			size_t n = (size_t)g_rand_int_range(rng, 1, 6);
 			for (size_t i = 0; i < n; i++) {
-				/* mostly dense keys, some of them in one leaf */
+				/* mostly dense keys, some beyond 2^40 */
 				int ki = g_rand_int_range(rng, 0, 10) == 0 ? g_rand_int_range(rng, 2048, VKEYS)
 									    : g_rand_int_range(rng, 0, 2048);
 				keys[i] = version_key(ki);
@@ -590,13 +590,11 @@ static void test_versions_released_in_any_order(void **state)
 				next = hm_map_set_all(vs[from]->map, n, keys, vp);
 			nv->map = hm_retain(next);
 			hm_pool_pop(p);
-			if (vs[slot] && slot == from) {
-				hm_release(vs[slot]->map);
-				g_free(vs[slot]);
-				live--;
-			}
+			if (vs[slot])
+				drop_version(&vs[slot]);
+			else
+				live++;
 			vs[slot] = nv;
-			live++;
 		}
 		for (int i = 0; i < VMAX; i++)
 			if (vs[i] && (round % 50 == 0 || i == slot))
@@ -607,12 +605,10 @@ static void test_versions_released_in_any_order(void **state)
 	for (int i = 0; i < VMAX; i++)
 		if (vs[i]) {
 			check_version(vs[i]);
-			hm_release(vs[i]->map);
-			g_free(vs[i]);
+			drop_version(&vs[i]);
 		}
 	g_rand_free(rng);
 }
-
 
 static hm_s2page s2page_of(int64_t v)
 {
