@@ -19,13 +19,15 @@
  * --steps        timed steps per configuration (default 100000)
  * --sizes        pages of RAM at 0x40000000 (default 1024,65536,1048576)
  * --vms          VMs the steps are spread over, 1 to 15 (default 1,4,15);
- *                map_page_host takes no vmid and runs once ("-")
+ *                the map_page_host families take no vmid and run once ("-")
  * --cpus         CPUs the steps are spread over, 1 to 8 (default 1,8)
- * --families     which of map_page_host, assign+clear, assign+map,
- *                grant+revoke, map_vm_io, smmu, replay-jsonl (default all)
+ * --families     which of map_page_host, map_page_host-first, assign+clear,
+ *                assign+map, grant+revoke, map_vm_io, smmu, replay-jsonl,
+ *                parse-jsonl (default all)
  * --full-logs    keep every log event (default: compacted logs, the
  *                model's bounded-memory mode)
- * --replay-steps steps of the replayed trace (default 1000000; 0: no replay)
+ * --replay-steps steps of the replayed and parsed trace (default 1000000;
+ *                0: neither)
  * --cli, --gen   the hypsec-model binary and bench/gen_long_trace.sh
  *                (default: where the build put and found them)
  * --tsv          tab-separated rows with a header line instead of the
@@ -45,7 +47,11 @@
  * Replay (family replay-jsonl) writes a trace of map_page_host steps with
  * gen_long_trace.sh (untimed: "setup s"), then times `CLI replay --quiet
  * TRACE` as a whole (start and parsing included), on 1 CPU and on the
- * largest of --cpus.
+ * largest of --cpus. parse-jsonl times jansson alone on the same trace,
+ * read and parsed line by line as the command does, in a child: the
+ * ceiling jansson puts on replay-jsonl.
+ * map_page_host-first rebuilds its state after each pages - 1 steps
+ * (untimed, counted in "setup s"), so that every fault is a first one.
  * Bad options: exit 2; a failed configuration: exit 1 after the report.
  */
 #include <errno.h>
@@ -60,6 +66,9 @@
 #include <unistd.h>
 
 #include "hypsec_model.h"
+#include "json.h" /* hm_json_use_small_alloc, as the command calls it */
+
+#include <jansson.h>
 
 #ifndef HM_BENCH_CLI
 #define HM_BENCH_CLI "hypsec-model" /* CMake sets the built one */
@@ -91,6 +100,7 @@
 /* is_vm: 0 is HOSTVISOR, 16 COREVISOR */
 #define MAX_VMS 15
 #define REPLAY "replay-jsonl"
+#define PARSE "parse-jsonl"
 
 typedef struct bench_cfg {
 	long pages;
@@ -110,6 +120,12 @@ typedef struct family {
 	char *(*setup)(hm_model *m, const bench_cfg *c);
 	/* fills argv for step i; returns the op index */
 	int (*next)(long i, const bench_cfg *c, hm_z *argv);
+	/* steps after which the family needs a fresh state (untimed: the
+	 * model is freed, built and set up again); NULL: never */
+	long (*epoch)(const bench_cfg *c);
+	/* untimed, before the steps: checks what the family claims of its
+	 * steps beyond ending ok; returns what is wrong, or NULL */
+	const char *(*check)(const bench_cfg *c);
 } family;
 
 static int op_map_page_host, op_assign, op_clear, op_map_pfn_vm, op_map_vm_io, op_grant,
@@ -132,6 +148,53 @@ static int next_host_fault(long i, const bench_cfg *c, hm_z *argv)
 {
 	argv[0] = ram_pfn(i * 7919, c->pages) * PAGE; /* addr */
 	return op_map_page_host;
+}
+
+/* A stride through the pages - 1 RAM pages that ram_pfn spreads over,
+ * prime to their number, so that pages - 1 steps reach each page once.
+ * No number below 2^64 is a multiple of all five primes. */
+static long coprime_stride(long pages)
+{
+	static const long primes[] = {7919, 7907, 7901, 7883, 7879};
+	for (size_t k = 0; k < G_N_ELEMENTS(primes); k++)
+		if ((pages - 1) % primes[k] != 0)
+			return primes[k];
+	return 1;
+}
+
+/* A host stage-2 fault on a page the host NPT does not map yet, at every
+ * size: map_page_host above repeats its faults once 1K pages are all
+ * mapped, and maps new ones at 1M, so its ratio compares two kinds of
+ * work; this family compares first faults with first faults. The state
+ * is rebuilt after each pages - 1 steps (first_fault_epoch), and within
+ * them the stride reaches every page once (checked by
+ * first_faults_distinct before the timed steps). */
+static int next_first_host_fault(long i, const bench_cfg *c, hm_z *argv)
+{
+	long k = i % (c->pages - 1);
+	argv[0] = ram_pfn(k * coprime_stride(c->pages), c->pages) * PAGE; /* addr */
+	return op_map_page_host;
+}
+
+static long first_fault_epoch(const bench_cfg *c) { return c->pages - 1; }
+
+/* Whether the addresses of one epoch of next_first_host_fault are
+ * pairwise distinct, so that from a fresh state each is a first fault. */
+static const char *first_faults_distinct(const bench_cfg *c)
+{
+	long n = first_fault_epoch(c);
+	unsigned char *seen = g_malloc0((size_t)c->pages);
+	bool ok = true;
+	hm_z argv[6];
+	for (long i = 0; ok && i < n; i++) {
+		next_first_host_fault(i, c, argv);
+		long slot = (long)(argv[0] / PAGE - RAM_BASE / PAGE);
+		ok = slot >= 0 && slot < c->pages && !seen[slot];
+		if (ok)
+			seen[slot] = 1;
+	}
+	g_free(seen);
+	return ok ? NULL : "an epoch's faults are not all on pages not mapped yet";
 }
 
 /* Assign a host page to a VM (owner HOSTVISOR, count 0: ok), then scrub
@@ -247,15 +310,19 @@ static int next_smmu(long i, const bench_cfg *c, hm_z *argv)
 }
 
 static const family families[] = {
-	{"map_page_host", false, false, NULL, next_host_fault},
-	{"assign+clear", true, false, NULL, next_assign_clear},
-	{"assign+map", true, false, NULL, next_assign_map},
-	{"grant+revoke", true, false, setup_grant_revoke, next_grant_revoke},
-	{"map_vm_io", true, false, setup_map_vm_io, next_map_vm_io},
-	{"smmu", true, true, NULL, next_smmu},
+	{"map_page_host", false, false, NULL, next_host_fault, NULL, NULL},
+	{"map_page_host-first", false, false, NULL, next_first_host_fault, first_fault_epoch,
+	 first_faults_distinct},
+	{"assign+clear", true, false, NULL, next_assign_clear, NULL, NULL},
+	{"assign+map", true, false, NULL, next_assign_map, NULL, NULL},
+	{"grant+revoke", true, false, setup_grant_revoke, next_grant_revoke, NULL, NULL},
+	{"map_vm_io", true, false, setup_map_vm_io, next_map_vm_io, NULL, NULL},
+	{"smmu", true, true, NULL, next_smmu, NULL, NULL},
 };
 #define NFAM G_N_ELEMENTS(families)
-#define FAM_REPLAY NFAM /* the family index of replay-jsonl */
+#define FAM_REPLAY NFAM	   /* the family index of replay-jsonl */
+#define FAM_PARSE (NFAM + 1) /* of parse-jsonl */
+#define NFAM_ALL (NFAM + 2)
 
 static double clock_s(clockid_t id)
 {
@@ -307,6 +374,14 @@ static char *step(hm_model *m, int cpu, int op, const hm_z *argv)
 				       r.rely ? r.rely : "", r.where ? " in " : "",
 				       r.where ? r.where : "");
 	return NULL;
+}
+
+/* A timed step: step() under a name of its own, never inlined, so that
+ * bench/instructions_per_step.sh can count inside it alone (callgrind
+ * --toggle-collect=timed_step), leaving setup and rebuilds out. */
+static __attribute__((noinline)) char *timed_step(hm_model *m, int cpu, int op, const hm_z *argv)
+{
+	return step(m, cpu, op, argv);
 }
 
 /* The pages grant+revoke works on belong to the VMs, round-robin. The
@@ -363,34 +438,71 @@ typedef struct figures {
 	stamp setup, run;
 } figures;
 
-/* The child's side: build, set up, time, report. Exit status 0 or 1. */
-static int child_run(const family *f, const bench_cfg *c, long steps, int out)
+/* A model for configuration c of family f, set up; NULL (message
+ * printed) if it cannot be built or set up. */
+static hm_model *fresh_model(const family *f, const bench_cfg *c)
 {
-	figures fig = {.steps = steps};
 	char *err = NULL;
-	stamp t0 = now();
 	hm_model *m = make_model(f, c, &err);
 	if (m && f->setup)
 		err = f->setup(m, c);
 	if (err) {
 		fprintf(stderr, "bench: %s pages %ld vms %d cpus %d: setup: %s\n", f->name,
 			c->pages, c->vms, c->cpus, err);
+		g_free(err);
+		hm_model_free(m);
+		return NULL;
+	}
+	return m;
+}
+
+static void add_stamp(stamp *sum, stamp d)
+{
+	sum->cpu += d.cpu;
+	sum->wall += d.wall;
+}
+
+/* The child's side: build, set up, time, report. Exit status 0 or 1.
+ * A family with epochs gets a fresh state after each epoch; rebuilding
+ * it counts as setup, not as run. */
+static int child_run(const family *f, const bench_cfg *c, long steps, int out)
+{
+	figures fig = {.steps = steps};
+	const char *wrong = f->check ? f->check(c) : NULL;
+	if (wrong) {
+		fprintf(stderr, "bench: %s pages %ld vms %d cpus %d: %s\n", f->name, c->pages,
+			c->vms, c->cpus, wrong);
 		return 1;
 	}
-	fig.setup = since(t0);
+	long epoch = f->epoch ? f->epoch(c) : 0;
+	stamp t0 = now();
+	hm_model *m = fresh_model(f, c);
+	if (!m)
+		return 1;
+	add_stamp(&fig.setup, since(t0));
 	hm_z argv[6];
 	t0 = now();
 	for (long i = 0; i < steps; i++) {
+		if (epoch > 0 && i > 0 && i % epoch == 0) {
+			add_stamp(&fig.run, since(t0));
+			t0 = now();
+			hm_model_free(m);
+			m = fresh_model(f, c);
+			if (!m)
+				return 1;
+			add_stamp(&fig.setup, since(t0));
+			t0 = now();
+		}
 		int op = f->next(i, c, argv);
 		int cpu = (int)(i % c->cpus);
-		err = step(m, cpu, op, argv);
+		char *err = timed_step(m, cpu, op, argv);
 		if (err) {
 			fprintf(stderr, "bench: %s pages %ld vms %d cpus %d: step %ld: %s\n",
 				f->name, c->pages, c->vms, c->cpus, i, err);
 			return 1;
 		}
 	}
-	fig.run = since(t0);
+	add_stamp(&fig.run, since(t0));
 	/* the model is left to _exit: freeing a million pages is not part
 	 * of the measurement and would only delay the report */
 	return write(out, &fig, sizeof fig) == (ssize_t)sizeof fig ? 0 : 1;
@@ -445,10 +557,12 @@ static row best_of(row a, row b)
 	return r;
 }
 
-/* Runs configuration c of family f in a child process. */
-static row run_config(size_t fi, const bench_cfg *c, long steps)
+/* Runs body(arg, fd) in a child process, which sends its figures
+ * through fd and exits 0; r with the times and peak memory filled in
+ * (r.ok false if the child failed). */
+static row run_in_child(row r, int (*body)(const void *arg, int out), const void *arg,
+			const char *what)
 {
-	row r = {.fam = fi, .cfg = *c, .steps = steps};
 	int fds[2];
 	if (pipe(fds) != 0) {
 		perror("bench: pipe");
@@ -465,7 +579,7 @@ static row run_config(size_t fi, const bench_cfg *c, long steps)
 	}
 	if (pid == 0) {
 		close(fds[0]);
-		_exit(child_run(&families[fi], c, steps, fds[1]));
+		_exit(body(arg, fds[1]));
 	}
 	close(fds[1]);
 	figures fig;
@@ -475,16 +589,37 @@ static row run_config(size_t fi, const bench_cfg *c, long steps)
 		(n < 0 && errno == EINTR)))
 		got += n > 0 ? n : 0;
 	close(fds[0]);
-	char *what = g_strdup_printf("%s pages %ld vms %d cpus %d", families[fi].name, c->pages,
-				     c->vms, c->cpus);
 	struct rusage ru;
 	bool exited_ok = reap(pid, what, &ru);
-	g_free(what);
 	r.peak_mib = ru.ru_maxrss / 1024.0;
 	if (exited_ok && got == (ssize_t)sizeof fig) {
 		r.ok = true;
 		set_times(&r, fig.setup, fig.run);
 	}
+	return r;
+}
+
+typedef struct config_run {
+	const family *f;
+	const bench_cfg *c;
+	long steps;
+} config_run;
+
+static int config_body(const void *arg, int out)
+{
+	const config_run *run = arg;
+	return child_run(run->f, run->c, run->steps, out);
+}
+
+/* Runs configuration c of family fi in a child process. */
+static row run_config(size_t fi, const bench_cfg *c, long steps)
+{
+	row r = {.fam = fi, .cfg = *c, .steps = steps};
+	config_run run = {&families[fi], c, steps};
+	char *what = g_strdup_printf("%s pages %ld vms %d cpus %d", families[fi].name, c->pages,
+				     c->vms, c->cpus);
+	r = run_in_child(r, config_body, &run, what);
+	g_free(what);
 	return r;
 }
 
@@ -512,19 +647,19 @@ static bool run_command(char *const argv[], int out_fd, const char *what, struct
 static const char *cli_path = HM_BENCH_CLI, *gen_path = HM_BENCH_GEN;
 
 /* Writes a trace of `steps` map_page_host steps over `pages` pages on
- * `cpus` CPUs and times its replay by the command. */
-static row run_replay(long pages, int cpus, long steps)
+ * `cpus` CPUs into a new temporary file; its name (g_free it), or NULL
+ * (message printed). *setup: the time the script took. */
+static char *write_trace(long pages, int cpus, long steps, stamp *setup)
 {
-	row r = {.fam = FAM_REPLAY, .cfg = {pages, 0, cpus}, .steps = steps};
 	GError *gerr = NULL;
 	char *trace = NULL;
 	int fd = g_file_open_tmp("hm-bench-XXXXXX.jsonl", &trace, &gerr);
 	if (fd < 0) {
 		fprintf(stderr, "bench: %s\n", gerr->message);
 		g_error_free(gerr);
-		return r;
+		return NULL;
 	}
-	char *what = g_strdup_printf(REPLAY " pages %ld cpus %d", pages, cpus);
+	char *what = g_strdup_printf("%s %ld %ld %d", gen_path, steps, pages, cpus);
 	char steps_s[32], pages_s[32], cpus_s[16];
 	snprintf(steps_s, sizeof steps_s, "%ld", steps);
 	snprintf(pages_s, sizeof pages_s, "%ld", pages);
@@ -532,28 +667,104 @@ static row run_replay(long pages, int cpus, long steps)
 	/* on one CPU the script is called as bench_replay.sh calls it */
 	char *gen_argv[] = {"bash", (char *)gen_path, steps_s, pages_s, cpus > 1 ? cpus_s : NULL,
 			    NULL};
-	char *replay_argv[] = {(char *)cli_path, "replay", "--quiet", trace, NULL};
 	struct rusage ru;
 	stamp t0 = now();
 	bool ok = run_command(gen_argv, fd, what, &ru);
 	close(fd);
-	stamp setup = child_time(&ru, t0);
+	*setup = child_time(&ru, t0);
+	g_free(what);
+	if (!ok) {
+		g_unlink(trace);
+		g_free(trace);
+		return NULL;
+	}
+	return trace;
+}
+
+/* Times the replay of the trace by the command as a whole: start,
+ * parsing, steps, exit. */
+static row time_replay(row r, const char *trace, stamp setup)
+{
+	char *what = g_strdup_printf(REPLAY " pages %ld cpus %d", r.cfg.pages, r.cfg.cpus);
+	char *replay_argv[] = {(char *)cli_path, "replay", "--quiet", (char *)trace, NULL};
+	bool ok = true;
 	for (gint64 k = 0; ok && k < repeat; k++) {
-		/* the whole command: start, parsing, steps, exit */
 		row once = r;
-		t0 = now();
+		struct rusage ru;
+		stamp t0 = now();
 		ok = once.ok = run_command(replay_argv, -1, what, &ru);
 		set_times(&once, setup, child_time(&ru, t0));
 		once.peak_mib = ru.ru_maxrss / 1024.0;
 		r = k == 0 ? once : best_of(r, once);
 	}
-	g_unlink(trace);
-	g_free(trace);
 	g_free(what);
 	return r;
 }
 
-static const char *fam_name(size_t fi) { return fi == FAM_REPLAY ? REPLAY : families[fi].name; }
+typedef struct parse_run {
+	const char *trace;
+	long steps;
+	stamp setup;
+} parse_run;
+
+/* jansson alone on the trace the replay reads: each line read by getline
+ * and parsed by json_loadb as the command does (JSON_REJECT_DUPLICATES,
+ * jansson on the small-object allocator), then freed. No step, no check:
+ * the rate replay-jsonl would reach if everything but parsing were free,
+ * its ceiling while the command reads JSON with jansson. */
+static int parse_body(const void *arg, int out)
+{
+	const parse_run *p = arg;
+	hm_json_use_small_alloc(); /* as the command's main does, first thing */
+	FILE *fp = fopen(p->trace, "r");
+	if (!fp) {
+		fprintf(stderr, "bench: %s: %s\n", p->trace, strerror(errno));
+		return 1;
+	}
+	figures fig = {.steps = p->steps, .setup = p->setup};
+	char *buf = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	long lines = 0;
+	stamp t0 = now();
+	while ((n = getline(&buf, &cap, fp)) >= 0) {
+		json_error_t jerr;
+		json_t *j = json_loadb(buf, (size_t)n, JSON_REJECT_DUPLICATES, &jerr);
+		if (!j) {
+			fprintf(stderr, "bench: %s line %ld: %s\n", p->trace, lines + 1, jerr.text);
+			return 1;
+		}
+		json_decref(j);
+		lines++;
+	}
+	fig.run = since(t0);
+	bool read_all = !ferror(fp);
+	fclose(fp);
+	free(buf);
+	/* the header line and one line a step */
+	if (!read_all || lines != p->steps + 1) {
+		fprintf(stderr, "bench: %s: read %ld lines of %ld\n", p->trace, lines,
+			p->steps + 1);
+		return 1;
+	}
+	return write(out, &fig, sizeof fig) == (ssize_t)sizeof fig ? 0 : 1;
+}
+
+static row time_parse(row r, const char *trace, stamp setup)
+{
+	char *what = g_strdup_printf(PARSE " pages %ld cpus %d", r.cfg.pages, r.cfg.cpus);
+	parse_run p = {trace, r.steps, setup};
+	row best = run_in_child(r, parse_body, &p, what);
+	for (gint64 k = 1; k < repeat && best.ok; k++)
+		best = best_of(best, run_in_child(r, parse_body, &p, what));
+	g_free(what);
+	return best;
+}
+
+static const char *fam_name(size_t fi)
+{
+	return fi == FAM_REPLAY ? REPLAY : fi == FAM_PARSE ? PARSE : families[fi].name;
+}
 
 static bool tsv;
 
@@ -563,7 +774,7 @@ static void print_header(void)
 		printf("family\tpages\tvms\tcpus\tsteps_per_s\tns_per_step\tpeak_mib\tvs_first\t"
 		       "setup_s\twall_per_cpu\n");
 	else
-		printf("%-14s %9s %4s %4s %11s %9s %9s %9s %8s %8s\n", "family", "pages", "vms",
+		printf("%-19s %9s %4s %4s %11s %9s %9s %9s %8s %8s\n", "family", "pages", "vms",
 		       "cpus", "steps/s", "ns/step", "peak MiB", "vs first", "setup s", "wall/cpu");
 }
 
@@ -585,7 +796,7 @@ static void print_row(const row *r, double ratio)
 			printf("%s\t%ld\t%s\t%d\t-\t-\t%.1f\tfailed\t-\t-\n", name, r->cfg.pages,
 			       vms, r->cfg.cpus, r->peak_mib);
 		else
-			printf("%-14s %9ld %4s %4d %11s %9s %9.1f %9s %8s %8s\n", name,
+			printf("%-19s %9ld %4s %4d %11s %9s %9.1f %9s %8s %8s\n", name,
 			       r->cfg.pages, vms, r->cfg.cpus, "-", "-", r->peak_mib, "FAILED", "-",
 			       "-");
 	} else if (tsv) {
@@ -593,7 +804,7 @@ static void print_row(const row *r, double ratio)
 		       vms, r->cfg.cpus, 1e9 / r->ns, r->ns, r->peak_mib, ratio_s, r->setup_s,
 		       r->wall_cpu);
 	} else {
-		printf("%-14s %9ld %4s %4d %11.0f %9.0f %9.1f %9s %8.2f %8.2f\n", name,
+		printf("%-19s %9ld %4s %4d %11.0f %9.0f %9.1f %9s %8.2f %8.2f\n", name,
 		       r->cfg.pages, vms, r->cfg.cpus, 1e9 / r->ns, r->ns, r->peak_mib, ratio_s,
 		       r->setup_s, r->wall_cpu);
 	}
@@ -653,17 +864,69 @@ static void run_family(size_t fi, const GArray *sizes, const GArray *vms, const 
 			}
 }
 
-/* Replay at every size, on 1 CPU and on the most CPUs asked for. */
-static void run_replays(const GArray *sizes, const GArray *cpus, long steps, GArray *rows)
+/* Replay and parsing alone (as want[] asks) at every size, on 1 CPU and
+ * on the most CPUs asked for. Both time the same trace, written once for
+ * each size and CPU count; the rows come out family by family. */
+static void run_trace_families(const GArray *sizes, const GArray *cpus, long steps,
+			       const bool *want, GArray *rows)
 {
+	if (!want[FAM_REPLAY] && !want[FAM_PARSE])
+		return;
 	long most = max_of(cpus);
 	int on[2] = {1, (int)most};
-	for (int k = 0; k < (most > 1 ? 2 : 1); k++)
-		for (guint s = 0; s < sizes->len; s++)
-			add_row(rows, run_replay(AT(sizes, s), on[k], steps), AT(sizes, 0));
+	row *replayed = g_new0(row, sizes->len), *parsed = g_new0(row, sizes->len);
+	for (int k = 0; k < (most > 1 ? 2 : 1); k++) {
+		for (guint s = 0; s < sizes->len; s++) {
+			bench_cfg c = {AT(sizes, s), 0, on[k]};
+			replayed[s] = (row){.fam = FAM_REPLAY, .cfg = c, .steps = steps};
+			parsed[s] = (row){.fam = FAM_PARSE, .cfg = c, .steps = steps};
+			stamp setup;
+			char *trace = write_trace(c.pages, c.cpus, steps, &setup);
+			if (!trace)
+				continue;
+			if (want[FAM_REPLAY])
+				replayed[s] = time_replay(replayed[s], trace, setup);
+			if (want[FAM_PARSE])
+				parsed[s] = time_parse(parsed[s], trace, setup);
+			g_unlink(trace);
+			g_free(trace);
+		}
+		for (guint s = 0; want[FAM_REPLAY] && s < sizes->len; s++)
+			add_row(rows, replayed[s], AT(sizes, 0));
+		for (guint s = 0; want[FAM_PARSE] && s < sizes->len; s++)
+			add_row(rows, parsed[s], AT(sizes, 0));
+	}
+	g_free(replayed);
+	g_free(parsed);
 }
 
-/* Per family, the worst ratio between the largest and the first size. */
+/* For each replay-jsonl row with a parse-jsonl row of the same size and
+ * CPUs: how much of the time a replayed line takes is jansson's parse,
+ * that is, how close replay runs to the ceiling jansson puts on it. */
+static void print_parse_share(const GArray *rows, const char *lead)
+{
+	bool any = false;
+	for (guint k = 0; k < rows->len; k++) {
+		const row *r = &g_array_index(rows, row, k);
+		if (r->fam != FAM_REPLAY || !r->ok)
+			continue;
+		row like = *r;
+		like.fam = FAM_PARSE;
+		const row *p = find_row(rows, &like, r->cfg.pages);
+		if (!p)
+			continue;
+		if (!any)
+			printf("%sreplay-jsonl's rate as a share of parse-jsonl's (jansson alone on the "
+			       "same lines):\n",
+			       lead);
+		any = true;
+		printf("%s  %9ld pages, %d CPU%s: %.0f %%\n", lead, r->cfg.pages, r->cfg.cpus,
+		       r->cfg.cpus > 1 ? "s" : "", 100 * p->ns / r->ns);
+	}
+}
+
+/* Per family, the worst ratio between the largest and the first size;
+ * then replay against parsing alone. */
 static void print_summary(const GArray *rows, long first, long largest)
 {
 	const char *lead = tsv ? "# " : "";
@@ -675,7 +938,7 @@ static void print_summary(const GArray *rows, long first, long largest)
 		       "replaying command; wall/cpu above 1 is time spent waiting for a CPU\n",
 		       lead);
 	printf("%sworst ns/step ratio, %ld pages vs %ld pages:\n", lead, largest, first);
-	for (size_t fi = 0; fi <= NFAM; fi++) {
+	for (size_t fi = 0; fi < NFAM_ALL; fi++) {
 		const row *worst = NULL;
 		double worst_ratio = 0;
 		bool any = false;
@@ -693,14 +956,15 @@ static void print_summary(const GArray *rows, long first, long largest)
 		if (!any)
 			continue;
 		if (!worst)
-			printf("%s  %-14s -  (no successful pair)\n", lead, fam_name(fi));
+			printf("%s  %-19s -  (no successful pair)\n", lead, fam_name(fi));
 		else if (worst->cfg.vms > 0)
-			printf("%s  %-14s %.2fx  (vms %d, cpus %d)\n", lead, fam_name(fi),
+			printf("%s  %-19s %.2fx  (vms %d, cpus %d)\n", lead, fam_name(fi),
 			       worst_ratio, worst->cfg.vms, worst->cfg.cpus);
 		else
-			printf("%s  %-14s %.2fx  (cpus %d)\n", lead, fam_name(fi), worst_ratio,
+			printf("%s  %-19s %.2fx  (cpus %d)\n", lead, fam_name(fi), worst_ratio,
 			       worst->cfg.cpus);
 	}
+	print_parse_share(rows, lead);
 }
 
 /* "a,b,c" into longs in [min, max]; false (message printed) if not. */
@@ -725,7 +989,8 @@ static bool parse_list(const char *arg, const char *what, long min, long max, GA
 	return ok;
 }
 
-/* --families into a mask over families[] and replay (index NFAM). */
+/* --families into a mask over families[], replay (FAM_REPLAY) and
+ * parsing alone (FAM_PARSE). */
 static bool parse_families(const char *arg, bool *want)
 {
 	gchar **parts = g_strsplit(arg, ",", 0);
@@ -733,11 +998,11 @@ static bool parse_families(const char *arg, bool *want)
 	for (gchar **p = parts; ok && *p; p++) {
 		const char *name = g_strstrip(*p);
 		size_t fi;
-		for (fi = 0; fi <= NFAM && strcmp(name, fam_name(fi)) != 0; fi++)
+		for (fi = 0; fi < NFAM_ALL && strcmp(name, fam_name(fi)) != 0; fi++)
 			;
-		if (fi > NFAM) {
+		if (fi >= NFAM_ALL) {
 			fprintf(stderr, "bench: --families: unknown family \"%s\" (known:", name);
-			for (fi = 0; fi <= NFAM; fi++)
+			for (fi = 0; fi < NFAM_ALL; fi++)
 				fprintf(stderr, " %s", fam_name(fi));
 			fprintf(stderr, ")\n");
 			ok = false;
@@ -787,13 +1052,13 @@ int main(int argc, char **argv)
 		{"vms", 0, 0, G_OPTION_ARG_STRING, &vms_arg, "VMs, 1 to 15 (1,4,15)", "a,b"},
 		{"cpus", 0, 0, G_OPTION_ARG_STRING, &cpus_arg, "CPUs (1,8)", "a,b"},
 		{"families", 0, 0, G_OPTION_ARG_STRING, &fam_arg,
-		 "Op families to run (all): map_page_host, assign+clear, assign+map, "
-		 "grant+revoke, map_vm_io, smmu, " REPLAY,
+		 "Op families to run (all): map_page_host, map_page_host-first, assign+clear, "
+		 "assign+map, grant+revoke, map_vm_io, smmu, " REPLAY ", " PARSE,
 		 "x,y"},
 		{"full-logs", 0, 0, G_OPTION_ARG_NONE, &full_logs_arg,
 		 "Keep every log event instead of compacting the logs", NULL},
 		{"replay-steps", 0, 0, G_OPTION_ARG_INT64, &replay_steps,
-		 "Steps of the replayed trace (1000000; 0: no replay)", "N"},
+		 "Steps of the replayed and parsed trace (1000000; 0: neither)", "N"},
 		{"cli", 0, 0, G_OPTION_ARG_FILENAME, &cli_arg, "The hypsec-model binary", "PATH"},
 		{"gen", 0, 0, G_OPTION_ARG_FILENAME, &gen_arg,
 		 "The trace script (gen_long_trace.sh)", "PATH"},
@@ -827,7 +1092,7 @@ int main(int argc, char **argv)
 	GArray *sizes = g_array_new(FALSE, FALSE, sizeof(long));
 	GArray *vms = g_array_new(FALSE, FALSE, sizeof(long));
 	GArray *cpus = g_array_new(FALSE, FALSE, sizeof(long));
-	bool want[NFAM + 1] = {false};
+	bool want[NFAM_ALL] = {false};
 	/* 2 pages at least: the first page of RAM is never used (ram_pfn);
 	 * at most what fits below KVM_PHYS_SIZE (1 TiB) above RAM_BASE */
 	long max_pages = ((1LL << 40) - RAM_BASE) / PAGE;
@@ -838,7 +1103,7 @@ int main(int argc, char **argv)
 	if (ok && fam_arg)
 		ok = parse_families(fam_arg, want);
 	else if (ok)
-		for (size_t fi = 0; fi <= NFAM; fi++)
+		for (size_t fi = 0; fi < NFAM_ALL; fi++)
 			want[fi] = true;
 	/* the model's own bound on CPUs (TOTAL_CPU) */
 	hm_config *probe = hm_config_new();
@@ -874,8 +1139,8 @@ int main(int argc, char **argv)
 	for (size_t fi = 0; fi < NFAM; fi++)
 		if (want[fi])
 			run_family(fi, sizes, vms, cpus, (long)steps, rows);
-	if (want[FAM_REPLAY] && replay_steps > 0)
-		run_replays(sizes, cpus, (long)replay_steps, rows);
+	if (replay_steps > 0)
+		run_trace_families(sizes, cpus, (long)replay_steps, want, rows);
 	print_summary(rows, first, largest);
 
 	int failed = 0;
