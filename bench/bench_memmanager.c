@@ -152,14 +152,20 @@ static int next_host_fault(long i, const bench_cfg *c, hm_z *argv)
 
 /* A stride through the pages - 1 RAM pages that ram_pfn spreads over,
  * prime to their number, so that pages - 1 steps reach each page once.
- * No number below 2^64 is a multiple of all five primes. */
+ * No number below 2^64 is a multiple of all five primes. Kept for the
+ * last size asked, since every timed step asks. */
 static long coprime_stride(long pages)
 {
 	static const long primes[] = {7919, 7907, 7901, 7883, 7879};
-	for (size_t k = 0; k < G_N_ELEMENTS(primes); k++)
+	static long for_pages = -1, stride = 1;
+	if (pages == for_pages)
+		return stride;
+	for_pages = pages;
+	stride = 1;
+	for (size_t k = 0; k < G_N_ELEMENTS(primes) && stride == 1; k++)
 		if ((pages - 1) % primes[k] != 0)
-			return primes[k];
-	return 1;
+			stride = primes[k];
+	return stride;
 }
 
 /* A host stage-2 fault on a page the host NPT does not map yet, at every
@@ -732,13 +738,13 @@ static int parse_body(const void *arg, int out)
 		json_t *j = json_loadb(buf, (size_t)n, JSON_REJECT_DUPLICATES, &jerr);
 		if (!j) {
 			fprintf(stderr, "bench: %s line %ld: %s\n", p->trace, lines + 1, jerr.text);
-			return 1;
+			break;
 		}
 		json_decref(j);
 		lines++;
 	}
 	fig.run = since(t0);
-	bool read_all = !ferror(fp);
+	bool read_all = !ferror(fp) && feof(fp);
 	fclose(fp);
 	free(buf);
 	/* the header line and one line a step */
